@@ -96,7 +96,11 @@ func (h *Handler) Handle(ctx context.Context, m Message, w ReplyWriter) error {
 // SpeakerNames returns up to limit canonical speaker names that start with
 // (or contain a word starting with) prefix, for autocomplete.
 func (h *Handler) SpeakerNames(prefix string, limit int) []string {
-	return h.cfg.Library.SpeakerNames()
+	var out []string
+	for _, sp := range h.cfg.Library.Speakers() {
+		out = append(out, sp.Name)
+	}
+	return out
 }
 
 // RecordFeedback stores a 👍/👎 click, or logs it when no store is set.

@@ -134,6 +134,10 @@ type Story struct {
 	Mentions map[string]string
 	// Hash identifies this version of the story's text.
 	Hash string
+
+	titles   map[string]titleRef
+	reported map[[2]int]string // (¶, sentence start) → speaker of reported speech
+	index    *storyIndex
 }
 
 // Paragraph returns paragraph n (1-based) or nil if there is none.

@@ -1,0 +1,368 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/storybot/storybot/knowledge"
+)
+
+// env is the process's outside world, passed in so tests can run the CLI
+// in-process.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitErr   = 1
+	exitUsage = 2
+)
+
+const usage = `storybot answers questions about news stories, quoting them verbatim with
+paragraph citations (¶N), in the terminal, Slack and Discord.
+
+Usage:
+  storybot chat                       chat in the terminal (start here)
+  storybot ask [flags] QUESTION...    answer a question ("-" reads one per line from stdin)
+  storybot quote [flags] WHO-OR-TOPIC what someone said, or quotations on a topic
+  storybot stories [flags]            list the loaded stories
+  storybot version                    print version information
+
+Flags (ask, quote, stories, chat):
+  --stories DIR   load every story file in DIR instead of the embedded story
+  --json          print JSON, one object per query (ask, quote, stories)
+  --story ID      answer from one story only (ask)
+
+Run 'storybot COMMAND --help' for a command's flags.
+`
+
+func run(ctx context.Context, args []string, e env) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usage)
+		return exitUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "ask":
+		return runAsk(ctx, rest, e)
+	case "quote":
+		return runQuote(ctx, rest, e)
+	case "stories":
+		return runStories(ctx, rest, e)
+	case "version", "--version":
+		return runVersion(e)
+	case "help", "-h", "--help":
+		fmt.Fprint(e.stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(e.stderr, "storybot: unknown command %q\n\n%s", cmd, usage)
+	return exitUsage
+}
+
+// commonFlags are the flags every story-reading command takes.
+type commonFlags struct {
+	stories string
+	json    bool
+}
+
+func (c *commonFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.stories, "stories", "", "load every story file in `DIR` instead of the embedded story")
+	fs.BoolVar(&c.json, "json", false, "print JSON, one object per line")
+}
+
+// parseInterspersed parses flags wherever they stand among the positional
+// arguments, so `ask "why?" --json` works as well as `ask --json "why?"`.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func newFlagSet(name string, e env) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+// loadLibrary loads --stories DIR, or the embedded default story.
+func loadLibrary(dir string) (*knowledge.Library, error) {
+	if dir == "" {
+		return knowledge.LoadDefault()
+	}
+	return knowledge.LoadDir(dir)
+}
+
+// queries returns the positional arguments as one query, or, for "-",
+// one query per line of stdin.
+func queries(pos []string, stdin io.Reader) (qs []string, batch bool, err error) {
+	if len(pos) == 1 && pos[0] == "-" {
+		sc := bufio.NewScanner(stdin)
+		sc.Buffer(make([]byte, 64*1024), 1<<20)
+		for sc.Scan() {
+			qs = append(qs, sc.Text())
+		}
+		return qs, true, sc.Err()
+	}
+	return []string{strings.Join(pos, " ")}, false, nil
+}
+
+// askJSON is the stable `ask --json` contract.
+type askJSON struct {
+	Question  string               `json:"question"`
+	Abstained bool                 `json:"abstained"`
+	Mode      string               `json:"mode"`
+	Text      string               `json:"text"`
+	Citations []knowledge.Citation `json:"citations"`
+	Closest   *knowledge.Citation  `json:"closest,omitempty"`
+	Error     string               `json:"error,omitempty"`
+}
+
+func runAsk(_ context.Context, args []string, e env) int {
+	fs := newFlagSet("ask", e)
+	var c commonFlags
+	c.register(fs)
+	story := fs.String("story", "", "answer from the story with this `ID` only")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return exitUsage
+	}
+	qs, batch, err := queries(pos, e.stdin)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "storybot ask: reading stdin: %v\n", err)
+		return exitErr
+	}
+	if !batch && strings.TrimSpace(qs[0]) == "" {
+		fmt.Fprint(e.stderr, "usage: storybot ask [--json] [--stories DIR] QUESTION...\n       storybot ask --json -   (one question per line on stdin)\n")
+		return exitUsage
+	}
+	lib, err := loadLibrary(c.stories)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "storybot ask: %v\n", err)
+		return exitErr
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetEscapeHTML(false)
+	code := exitOK
+	for _, q := range qs {
+		ans, err := lib.Ask(q, knowledge.AskOptions{Story: *story})
+		if err != nil {
+			if !batch {
+				fmt.Fprintf(e.stderr, "storybot ask: %v\n", err)
+				return exitUsage
+			}
+			code = exitUsage
+			enc.Encode(askJSON{Question: knowledge.CleanText(q), Abstained: true, Mode: "quote", Text: err.Error(),
+				Citations: []knowledge.Citation{}, Error: err.Error()})
+			continue
+		}
+		if c.json {
+			out := askJSON{Question: ans.Question, Abstained: ans.Abstained, Mode: "quote", Text: ans.Text,
+				Citations: ans.Citations, Closest: ans.Closest}
+			if out.Citations == nil {
+				out.Citations = []knowledge.Citation{}
+			}
+			enc.Encode(out)
+			continue
+		}
+		printAnswer(e.stdout, lib, ans)
+	}
+	if batch {
+		return exitOK // one result per line was written; errors are in the results
+	}
+	return code
+}
+
+// printAnswer writes an answer for a person to read.
+func printAnswer(w io.Writer, lib *knowledge.Library, a knowledge.Answer) {
+	fmt.Fprintf(w, "Q: %s\n\n", a.Question)
+	if a.Abstained || len(a.Citations) == 0 {
+		fmt.Fprintf(w, "  %s\n\n", a.Text)
+		return
+	}
+	body, notes, _ := strings.Cut(a.Text, "\n")
+	_ = body
+	for _, c := range a.Citations {
+		who := ""
+		if c.Speaker != "" {
+			who = " — " + c.Speaker
+		}
+		fmt.Fprintf(w, "  %s [¶%d%s]\n", c.Quote, c.Paragraph, who)
+	}
+	if notes != "" {
+		fmt.Fprintf(w, "\n  %s\n", notes)
+	}
+	fmt.Fprintf(w, "\n  Source: %s\n\n", sourceLine(lib, a.Citations))
+}
+
+// sourceLine names the stories cited: "CNN, 2025-10-21 (story-id)".
+func sourceLine(lib *knowledge.Library, cs []knowledge.Citation) string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, c := range cs {
+		if seen[c.Story] {
+			continue
+		}
+		seen[c.Story] = true
+		if s := lib.Story(c.Story); s != nil {
+			part := s.Source()
+			if s.URL != "" {
+				part += " " + s.URL
+			}
+			parts = append(parts, part+" ("+s.ID+")")
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// quoteJSON is the stable `quote --json` contract.
+type quoteJSON struct {
+	Query  string      `json:"query"`
+	Quotes []quoteItem `json:"quotes"`
+	Note   string      `json:"note,omitempty"`
+}
+
+type quoteItem struct {
+	Speaker   string `json:"speaker"`
+	Story     string `json:"story"`
+	Paragraph int    `json:"paragraph"`
+	Quote     string `json:"quote"`
+}
+
+func runQuote(_ context.Context, args []string, e env) int {
+	fs := newFlagSet("quote", e)
+	var c commonFlags
+	c.register(fs)
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return exitUsage
+	}
+	qs, batch, err := queries(pos, e.stdin)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "storybot quote: reading stdin: %v\n", err)
+		return exitErr
+	}
+	if !batch && strings.TrimSpace(qs[0]) == "" {
+		fmt.Fprint(e.stderr, "usage: storybot quote [--json] [--stories DIR] WHO-OR-TOPIC\n")
+		return exitUsage
+	}
+	lib, err := loadLibrary(c.stories)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "storybot quote: %v\n", err)
+		return exitErr
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetEscapeHTML(false)
+	for _, q := range qs {
+		if len(q) > knowledge.MaxQuestionLen {
+			if !batch {
+				fmt.Fprintf(e.stderr, "storybot quote: %v\n", knowledge.ErrQuestionTooLong)
+				return exitUsage
+			}
+			enc.Encode(quoteJSON{Query: "", Quotes: []quoteItem{}, Note: knowledge.ErrQuestionTooLong.Error()})
+			continue
+		}
+		res := lib.Quotes(q)
+		if c.json {
+			out := quoteJSON{Query: res.Query, Quotes: []quoteItem{}, Note: res.Note}
+			for _, qt := range res.Quotes {
+				out.Quotes = append(out.Quotes, quoteItem{Speaker: qt.Speaker, Story: qt.Story, Paragraph: qt.Paragraph, Quote: qt.Text})
+			}
+			enc.Encode(out)
+			continue
+		}
+		printQuotes(e.stdout, res)
+	}
+	return exitOK
+}
+
+func printQuotes(w io.Writer, res knowledge.QuoteResult) {
+	switch {
+	case res.Speaker != "" && len(res.Quotes) > 0:
+		fmt.Fprintf(w, "%s, quoted:\n\n", res.Speaker)
+	case len(res.Quotes) > 0:
+		fmt.Fprintf(w, "Quotations about “%s”:\n\n", res.Query)
+	}
+	for _, q := range res.Quotes {
+		who := ""
+		if res.Speaker == "" && q.Speaker != "" {
+			who = " — " + q.Speaker
+		} else if q.Speaker == "" {
+			who = " — (speaker not stated)"
+		}
+		fmt.Fprintf(w, "  “%s”%s [¶%d, %s]\n", q.Text, who, q.Paragraph, q.Story)
+	}
+	if res.Note != "" {
+		fmt.Fprintf(w, "%s\n", res.Note)
+	}
+	fmt.Fprintln(w)
+}
+
+type storyJSON struct {
+	ID         string   `json:"id"`
+	Title      string   `json:"title"`
+	Date       string   `json:"date,omitempty"`
+	Outlet     string   `json:"outlet,omitempty"`
+	Authors    []string `json:"authors"`
+	URL        string   `json:"url,omitempty"`
+	Paragraphs int      `json:"paragraphs"`
+	Quotes     int      `json:"quotes"`
+}
+
+func runStories(_ context.Context, args []string, e env) int {
+	fs := newFlagSet("stories", e)
+	var c commonFlags
+	c.register(fs)
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return exitUsage
+	}
+	lib, err := loadLibrary(c.stories)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "storybot stories: %v\n", err)
+		return exitErr
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetEscapeHTML(false)
+	for _, s := range lib.Stories() {
+		if c.json {
+			out := storyJSON{ID: s.ID, Title: s.Title, Outlet: s.Outlet, Authors: s.Authors, URL: s.URL,
+				Paragraphs: len(s.Paragraphs), Quotes: len(s.Quotes)}
+			if !s.Date.IsZero() {
+				out.Date = s.Date.Format("2006-01-02")
+			}
+			if out.Authors == nil {
+				out.Authors = []string{}
+			}
+			enc.Encode(out)
+			continue
+		}
+		fmt.Fprintf(e.stdout, "%s\n  %s\n  %s · %s · %d paragraphs, %d quotations\n\n", s.ID, s.Title, s.Source(),
+			orDash(strings.Join(s.Authors, ", ")), len(s.Paragraphs), len(s.Quotes))
+	}
+	return exitOK
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}

@@ -1,0 +1,740 @@
+package knowledge
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Abstention thresholds: a question is answered only when the best
+// paragraph covers at least this share of its content words, weighted by
+// rarity. Calibrated on the dev question set (testdata/questions.jsonl)
+// with a margin on both sides.
+const (
+	AbstainStrict  = 0.5
+	AbstainNormal  = 0.35
+	AbstainLenient = 0.25
+)
+
+// CleanText makes user text safe to process and echo: control characters
+// and invalid UTF-8 are dropped and runs of white space become one space.
+func CleanText(s string) string {
+	var b strings.Builder
+	space := false
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			continue
+		case unicode.IsSpace(r):
+			space = true
+			continue
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// checkQuestion cleans a question and rejects empty and over-long ones.
+func checkQuestion(q string) (string, error) {
+	if len(q) > MaxQuestionLen {
+		return "", fmt.Errorf("question of %d characters: %w", len(q), ErrQuestionTooLong)
+	}
+	q = CleanText(q)
+	if q == "" {
+		return "", ErrEmptyQuestion
+	}
+	return q, nil
+}
+
+// Ask answers a question in quote mode: the 1–3 story sentences that best
+// answer it, verbatim, each cited. When the stories do not cover the
+// question it abstains and names the closest passage.
+func (l *Library) Ask(question string, opts AskOptions) (Answer, error) {
+	q, err := checkQuestion(question)
+	if err != nil {
+		return Answer{}, err
+	}
+	sn := l.snap.Load()
+	if a, ok := sn.answerMeta(q, opts); ok {
+		return a, nil
+	}
+	qr := sn.parseQuery(q, opts)
+	ranked := sn.rank(qr, opts.Story)
+	ans := Answer{Question: q}
+	if len(ranked) == 0 || sn.abstain(qr, ranked, opts) {
+		ans.Abstained = true
+		ans.Text = "The story doesn't say."
+		if len(sn.stories) > 1 {
+			ans.Text = "The stories don't say."
+		}
+		if len(ranked) > 0 {
+			c := sn.citation(ranked[0])
+			ans.Closest = &c
+			ans.Text += fmt.Sprintf(" Closest passage: %s (it does not answer this).", sn.marker(c))
+		}
+		return ans, nil
+	}
+	maxC := opts.MaxCitations
+	if maxC <= 0 {
+		maxC = 3
+	}
+	picked := pickSentences(ranked, maxC)
+	var text []string
+	for _, r := range picked {
+		c := sn.citation(r)
+		ans.Citations = append(ans.Citations, c)
+		text = append(text, c.Quote+" "+sn.marker(c))
+	}
+	ans.Text = strings.Join(text, " ")
+	if notes := sn.dateNotes(ans.Citations); notes != "" {
+		ans.Text += "\n" + notes
+	}
+	return ans, nil
+}
+
+// Retrieve returns up to k paragraphs most relevant to a question, best
+// first, for building an LLM prompt. It never returns the whole library.
+func (l *Library) Retrieve(question string, k int, opts AskOptions) ([]Passage, error) {
+	q, err := checkQuestion(question)
+	if err != nil {
+		return nil, err
+	}
+	sn := l.snap.Load()
+	qr := sn.parseQuery(q, opts)
+	ranked := sn.rank(qr, opts.Story)
+	var out []Passage
+	seen := map[int32]bool{}
+	for _, r := range ranked {
+		if seen[r.doc] {
+			continue
+		}
+		seen[r.doc] = true
+		d := sn.docs[r.doc]
+		s := sn.stories[d.story]
+		p := &s.Paragraphs[d.pix.para]
+		out = append(out, Passage{Story: s.ID, Paragraph: p.N, Text: p.Text, Score: r.score})
+		if len(out) == k {
+			break
+		}
+	}
+	return out, nil
+}
+
+// Covered reports whether the stories cover a question well enough to
+// answer it, using the same test as Ask's abstention.
+func (l *Library) Covered(question string, opts AskOptions) bool {
+	a, err := l.Ask(question, opts)
+	return err == nil && !a.Abstained
+}
+
+// qterm is one content word of a question with the words that may stand
+// in for it.
+type qterm struct {
+	surface string
+	alts    []alt // alts[0] is the word itself
+	idf     float64
+	weight  float64 // 1 for the question's words, less for thread context
+	name    bool    // a personal name or other proper noun
+	known   bool    // some story uses the word itself
+}
+
+type alt struct {
+	id       uint32
+	strength float64
+}
+
+type queryKind uint8
+
+const (
+	qOther queryKind = iota
+	qWho
+	qWhen
+	qWhere
+	qWhy
+	qHowLong
+	qHowMany
+)
+
+type query struct {
+	text      string
+	terms     []qterm
+	kind      queryKind
+	quote     bool     // asks what someone said
+	modal     bool     // asks what could or might happen
+	speakers  []string // canonical speakers the question names
+	unknownPN bool     // names a proper noun no story mentions
+	// unknownFocus is true when the thing the question is about (its
+	// subject: "the weather" in "What will the weather be like …") is a
+	// word no story uses, nor any stand-in for it.
+	unknownFocus bool
+}
+
+var (
+	sayRe     = regexp.MustCompile(`(?i)\b(say|said|says|tell|told|quote|quoted|describe|described|call|called|put it|words|statement|claim|respond|response|react)\b`)
+	howLongRe = regexp.MustCompile(`(?i)^how (long|much time)\b|\bhow long\b|\bfor how long\b`)
+	howManyRe = regexp.MustCompile(`(?i)\bhow (many|much)\b|\bwhat (number|percentage|share)\b`)
+	whenRe    = regexp.MustCompile(`(?i)^(when|what (day|date|time|week|month|year)|on what (day|date)|which day)\b|\bwhen\b`)
+	whereRe   = regexp.MustCompile(`(?i)^(where|in what (city|country|place)|in which)\b|\bwhere\b`)
+	whyRe     = regexp.MustCompile(`(?i)^(why|what (caused|led|prompted)|for what reason)\b|\bwhy\b|\breason\b`)
+	whoRe     = regexp.MustCompile(`(?i)^(who|whom|whose)\b`)
+)
+
+func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
+	qr := query{text: q}
+	switch {
+	case howLongRe.MatchString(q):
+		qr.kind = qHowLong
+	case howManyRe.MatchString(q):
+		qr.kind = qHowMany
+	case whyRe.MatchString(q):
+		qr.kind = qWhy
+	case whenRe.MatchString(q):
+		qr.kind = qWhen
+	case whereRe.MatchString(q):
+		qr.kind = qWhere
+	case whoRe.MatchString(q):
+		qr.kind = qWho
+	}
+	qr.quote = sayRe.MatchString(q)
+	sn.addTerms(&qr, q, 1)
+	if opts.Context != "" {
+		sn.addTerms(&qr, CleanText(opts.Context), 0.4)
+	}
+	return qr
+}
+
+// addTerms adds the content words of text to the query at weight w.
+func (sn *snapshot) addTerms(qr *query, text string, w float64) {
+	toks := tokenize(text)
+	lowerWords := map[string]bool{}
+	for _, t := range toks {
+		lowerWords[strings.ToLower(t.Word)] = true
+	}
+	// Titles the stories put before a name stand for that person: "the
+	// Russian president" → Putin. The title's words then search as the name.
+	titleWord := map[string]bool{}
+	var titleTerms []qterm
+	for _, s := range sn.stories {
+		for _, tr := range sn.matchTitles(s, lowerWords) {
+			for _, tw := range strings.Fields(tr.Title) {
+				titleWord[strings.ToLower(tw)] = true
+			}
+			if id, ok := lookupTerm(normTerm(tr.Surname)); ok {
+				titleTerms = append(titleTerms, qterm{surface: normTerm(tr.Surname), alts: []alt{{id: id, strength: 1}},
+					idf: sn.idf(id, true), weight: w, name: true, known: true})
+			}
+		}
+	}
+	// Date phrases ("next week", "on Monday") narrow a question but are
+	// not its topic, so they count half.
+	dateTok := map[int]bool{}
+	for _, re := range []*regexp.Regexp{weekdayRe, periodRe} {
+		for _, m := range re.FindAllStringIndex(text, -1) {
+			for i, t := range toks {
+				if t.Start >= m[0] && t.End <= m[1] {
+					dateTok[i] = true
+				}
+			}
+		}
+	}
+	frame := map[string]bool{}
+	if w == 1 {
+		for _, f := range frameWords[qr.kind] {
+			frame[f] = true
+		}
+	}
+	maxIDF := sn.idf(0, false)
+	for i, t := range toks {
+		lw := strings.ToLower(t.Word)
+		if isStop(lw) || titleWord[lw] {
+			continue
+		}
+		if _, ok := speechFrame[lw]; ok {
+			if w == 1 {
+				qr.quote = true
+			}
+			continue
+		}
+		if frame[lw] || frame[t.Term] {
+			continue
+		}
+		if slices.ContainsFunc(qr.terms, func(x qterm) bool { return x.surface == t.Term }) {
+			continue
+		}
+		qt := qterm{surface: t.Term, weight: w}
+		if dateTok[i] {
+			qt.weight = w / 2
+		}
+		id, ok := lookupTerm(t.Term)
+		known := ok && len(sn.postings[id]) > 0
+		qt.known = known
+		if known {
+			qt.idf = sn.idf(id, true)
+			qt.alts = []alt{{id: id, strength: 1}}
+		} else {
+			qt.idf = maxIDF
+		}
+		// Proper nouns: capitalised words after the first, or words the
+		// stories use as names.
+		qt.name = (t.Cap && i > 0 && !isAcronymStop(t.Word)) || sn.isName(lw)
+		if qt.name && !known && w == 1 && t.Cap && !hasKnownNeighbour(sn, toks, i) {
+			qr.unknownPN = true
+		}
+		for _, r := range related[t.Term] {
+			if rid, ok := lookupTerm(r); ok && len(sn.postings[rid]) > 0 {
+				qt.alts = append(qt.alts, alt{id: rid, strength: 0.6})
+			}
+		}
+		for _, r := range metonyms[t.Term] {
+			if rid, ok := lookupTerm(r); ok && len(sn.postings[rid]) > 0 {
+				qt.alts = append(qt.alts, alt{id: rid, strength: 0.8})
+			}
+		}
+		qr.terms = append(qr.terms, qt)
+	}
+	for _, tt := range titleTerms {
+		if !slices.ContainsFunc(qr.terms, func(x qterm) bool { return x.surface == tt.surface }) {
+			qr.terms = append(qr.terms, tt)
+		}
+	}
+	if w == 1 {
+		qr.speakers = sn.namedSpeakers(toks)
+		qr.modal = modalRe.MatchString(text)
+		qr.unknownFocus = sn.focusUnknown(toks, frame)
+	}
+}
+
+var (
+	auxWords   = toSet(`did does do will would is was are were could can can't cannot should has have had might may must shall won't wouldn't isn't wasn't aren't weren't didn't doesn't don't hasn't haven't`)
+	whWords    = toSet(`what who whom whose where when why how which`)
+	npSkip     = toSet(`the a an this that these those his her its their our my your any some`)
+	quantWords = toSet(`many much long often far old big large`)
+)
+
+// focusUnknown finds the thing a question asks about — the subject after
+// its question word and auxiliary ("What will [the weather] be like",
+// "How many [soldiers] have died", "Is [the meeting] still on") — and
+// reports whether no story uses any of its words or their stand-ins.
+func (sn *snapshot) focusUnknown(toks []token, frame map[string]bool) bool {
+	i := 0
+	lw := func(k int) string { return strings.ToLower(toks[k].Word) }
+	if i < len(toks) {
+		if _, ok := whWords[lw(i)]; ok {
+			i++
+			if i < len(toks) {
+				if _, ok := quantWords[lw(i)]; ok && lw(i-1) == "how" {
+					i++ // "how many soldiers"
+					goto collect
+				} else if lw(i-1) == "what" || lw(i-1) == "which" {
+					// "Which platform did Trump use": the noun names the kind
+					// of answer; the subject follows the auxiliary.
+					for j := i; j < len(toks) && j < i+4; j++ {
+						if _, aux := auxWords[lw(j)]; aux {
+							i = j
+							break
+						}
+					}
+				}
+			}
+		}
+	}
+	if i < len(toks) {
+		if _, ok := auxWords[lw(i)]; ok {
+			i++
+		} else if lw(i-min(i, 1)) != "how" && i > 0 {
+			return false // no auxiliary: no reliable subject to read
+		}
+	}
+collect:
+	for i < len(toks) {
+		if _, ok := npSkip[lw(i)]; !ok {
+			break
+		}
+		i++
+	}
+	var focus []token
+	for ; i < len(toks) && len(focus) < 4; i++ {
+		w := lw(i)
+		if isStop(w) || frame[w] || frame[toks[i].Term] {
+			break
+		}
+		if _, ok := speechFrame[w]; ok {
+			break
+		}
+		focus = append(focus, toks[i])
+	}
+	if len(focus) == 0 {
+		return false
+	}
+	for _, t := range focus {
+		if id, ok := lookupTerm(t.Term); ok && len(sn.postings[id]) > 0 {
+			return false
+		}
+		for _, r := range append(related[t.Term], metonyms[t.Term]...) {
+			if id, ok := lookupTerm(r); ok && len(sn.postings[id]) > 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// hasKnownNeighbour reports whether a capitalised word is part of a name
+// the stories know ("Sergei Lavrov" when the story spells "Sergey").
+func hasKnownNeighbour(sn *snapshot, toks []token, i int) bool {
+	for _, j := range []int{i - 1, i + 1} {
+		if j < 0 || j >= len(toks) || !toks[j].Cap {
+			continue
+		}
+		if id, ok := lookupTerm(toks[j].Term); ok && len(sn.postings[id]) > 0 && sn.isName(strings.ToLower(toks[j].Word)) {
+			return true
+		}
+	}
+	return false
+}
+
+var modalRe = regexp.MustCompile(`(?i)\b(could|might|may|possible|possibly|likely|potential|potentially)\b`)
+
+// isAcronymStop keeps words like "US" or "I" from counting as unknown names.
+func isAcronymStop(w string) bool {
+	return w == "I" || isStop(strings.ToLower(w))
+}
+
+// isName reports whether any story uses the lower-cased word as a person's
+// surname or first name.
+func (sn *snapshot) isName(lw string) bool {
+	for _, s := range sn.stories {
+		if _, ok := s.Mentions[lw]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// matchTitles returns the title phrases of s whose words all occur in the
+// question, dropping any that is part of a longer match.
+func (sn *snapshot) matchTitles(s *Story, words map[string]bool) []titleRef {
+	var hits []titleRef
+	var hitWords [][]string
+	for key, tr := range s.titles {
+		var ws []string
+		all := true
+		for _, w := range strings.Fields(key) {
+			if isStop(w) {
+				continue
+			}
+			ws = append(ws, w)
+			if !words[w] {
+				all = false
+				break
+			}
+		}
+		if all && len(ws) > 0 {
+			hits = append(hits, tr)
+			hitWords = append(hitWords, ws)
+		}
+	}
+	var out []titleRef
+	for i, h := range hits {
+		sub := false
+		for j := range hits {
+			if i != j && len(hitWords[j]) > len(hitWords[i]) && isSubset(hitWords[i], hitWords[j]) {
+				sub = true
+				break
+			}
+		}
+		// A title that only repeats a name already in the question adds nothing.
+		if !sub && !words[h.Surname] {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func isSubset(a, b []string) bool {
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
+}
+
+// namedSpeakers returns the speakers the question names.
+func (sn *snapshot) namedSpeakers(toks []token) []string {
+	var out []string
+	words := map[string]bool{}
+	for _, t := range toks {
+		words[strings.ToLower(t.Word)] = true
+	}
+	for _, s := range sn.stories {
+		for _, sp := range s.Speakers {
+			if speakerNamed(sp, words) && !slices.Contains(out, sp.Name) {
+				out = append(out, sp.Name)
+			}
+		}
+	}
+	return out
+}
+
+// speakerNamed reports whether the words name the speaker: the surname
+// of a person, or every content word of a description.
+func speakerNamed(sp Speaker, words map[string]bool) bool {
+	if sp.Person {
+		return words[strings.ToLower(lastWord(sp.Name))]
+	}
+	n := 0
+	for _, w := range strings.Fields(strings.ToLower(sp.Name)) {
+		w = strings.Trim(w, ".,")
+		if isStop(w) {
+			continue
+		}
+		if !words[w] {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}
+
+// scored is a sentence with its relevance.
+type scored struct {
+	doc      int32
+	sent     int
+	score    float64
+	paraCov  float64
+	sentCov  float64
+	bm25     float64
+	position int
+}
+
+// rank scores the sentences of the best paragraphs for a query.
+func (sn *snapshot) rank(qr query, story string) []scored {
+	if len(sn.docs) == 0 || len(qr.terms) == 0 {
+		return nil
+	}
+	const k1, b = 1.2, 0.75
+	acc := map[int32]float64{}
+	for _, t := range qr.terms {
+		for _, a := range t.alts {
+			idf := sn.idf(a.id, true)
+			for _, p := range sn.postings[a.id] {
+				d := sn.docs[p.doc]
+				if story != "" && sn.stories[d.story].ID != story {
+					continue
+				}
+				tf := float64(p.tf)
+				norm := tf * (k1 + 1) / (tf + k1*(1-b+b*float64(d.pix.length)/sn.avgLen))
+				acc[p.doc] += t.weight * a.strength * idf * norm
+			}
+		}
+	}
+	if len(acc) == 0 {
+		return nil
+	}
+	type docScore struct {
+		doc   int32
+		score float64
+	}
+	docs := make([]docScore, 0, len(acc))
+	for d, s := range acc {
+		docs = append(docs, docScore{d, s})
+	}
+	slices.SortFunc(docs, func(a, b docScore) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.doc, b.doc)
+	})
+	if len(docs) > 12 {
+		docs = docs[:12]
+	}
+	top := docs[0].score
+	var out []scored
+	for _, ds := range docs {
+		d := sn.docs[ds.doc]
+		s := sn.stories[d.story]
+		paraTerms := func(id uint32) bool { _, ok := d.pix.tf[id]; return ok }
+		pc := coverage(qr.terms, paraTerms)
+		for si, sx := range d.pix.sents {
+			sc := coverage(qr.terms, func(id uint32) bool { return slices.Contains(sx.terms, id) })
+			score := 0.55*sc + 0.30*pc + 0.15*ds.score/top
+			score += cueBonus(qr.kind, sx.feats)
+			if qr.modal && sx.feats&featModal != 0 {
+				score += 0.06
+			}
+			if len(qr.speakers) > 0 && sx.sayer != "" {
+				if slices.Contains(qr.speakers, sx.sayer) {
+					if qr.quote {
+						score += 0.25
+					} else {
+						score += 0.05
+					}
+				} else if qr.quote {
+					score -= 0.05
+				}
+			}
+			if sc == 0 {
+				score *= 0.5
+			}
+			_ = s
+			out = append(out, scored{doc: ds.doc, sent: si, score: score, paraCov: pc, sentCov: sc, bm25: ds.score, position: si})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b scored) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.doc, b.doc); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.sent, b.sent)
+	})
+	return out
+}
+
+// coverage is the share of the query's weight that a unit (sentence or
+// paragraph) contains, counting a stand-in word at its strength.
+func coverage(terms []qterm, has func(uint32) bool) float64 {
+	var got, total float64
+	for _, t := range terms {
+		w := t.idf * t.weight
+		total += w
+		best := 0.0
+		for _, a := range t.alts {
+			if a.strength > best && has(a.id) {
+				best = a.strength
+			}
+		}
+		got += w * best
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
+
+func cueBonus(k queryKind, f uint8) float64 {
+	var want uint8
+	switch k {
+	case qWhen:
+		want = featDate
+	case qWhere:
+		want = featPlace
+	case qWhy:
+		want = featCause
+	case qHowLong:
+		want = featDuration
+	case qHowMany:
+		want = featNumber
+	case qWho:
+		want = featPerson | featQuote
+	default:
+		return 0
+	}
+	if f&want != 0 {
+		return 0.12
+	}
+	return 0
+}
+
+// abstain decides that the stories do not answer the question.
+func (sn *snapshot) abstain(qr query, ranked []scored, opts AskOptions) bool {
+	if qr.unknownPN || qr.unknownFocus {
+		return true
+	}
+	threshold := AbstainNormal
+	best := 0.0
+	for _, r := range ranked {
+		// Only the question's own words count here, not thread context.
+		d := sn.docs[r.doc]
+		var own []qterm
+		for _, t := range qr.terms {
+			if t.weight >= 0.8 {
+				own = append(own, t)
+			}
+		}
+		if len(own) == 0 {
+			return false // a follow-up like "why?" lives on its context
+		}
+		c := coverage(own, func(id uint32) bool { _, ok := d.pix.tf[id]; return ok })
+		best = math.Max(best, c)
+	}
+	return best < threshold
+}
+
+// pickSentences chooses up to n sentences: the best one, then others that
+// score nearly as well.
+func pickSentences(ranked []scored, n int) []scored {
+	out := []scored{ranked[0]}
+	for _, r := range ranked[1:] {
+		if len(out) == n {
+			break
+		}
+		if r.score < 0.75*ranked[0].score || r.sentCov == 0 {
+			break
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// citation turns a ranked sentence into a verbatim citation.
+func (sn *snapshot) citation(r scored) Citation {
+	d := sn.docs[r.doc]
+	s := sn.stories[d.story]
+	p := &s.Paragraphs[d.pix.para]
+	sx := d.pix.sents[r.sent]
+	return Citation{Story: s.ID, Paragraph: p.N, Quote: p.Text[sx.span.Start:sx.span.End],
+		Speaker: sx.speaker, Start: sx.span.Start, End: sx.span.End}
+}
+
+// marker is the inline citation "[¶4]", naming the story when several
+// are loaded, and the speaker when the sentence quotes someone.
+func (sn *snapshot) marker(c Citation) string {
+	m := "¶" + fmt.Sprint(c.Paragraph)
+	if len(sn.stories) > 1 {
+		m = c.Story + " " + m
+	}
+	if c.Speaker != "" {
+		m += " · " + c.Speaker
+	}
+	return "[" + m + "]"
+}
+
+// dateNotes resolves the relative dates in the cited sentences:
+// "Monday = Oct 20, 2025".
+func (sn *snapshot) dateNotes(cs []Citation) string {
+	var notes []string
+	for _, c := range cs {
+		i, ok := sn.byID[c.Story]
+		if !ok {
+			continue
+		}
+		for _, d := range sn.stories[i].Dates {
+			if d.Paragraph == c.Paragraph && d.Span.Start >= c.Start && d.Span.End <= c.End {
+				n := d.Phrase + " = " + d.Label()
+				if !slices.Contains(notes, n) {
+					notes = append(notes, n)
+				}
+			}
+		}
+	}
+	if len(notes) == 0 {
+		return ""
+	}
+	return "Dates: " + strings.Join(notes, "; ") + "."
+}

@@ -1,0 +1,359 @@
+package knowledge
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ErrBadStory is wrapped by every error about a story file's content.
+var ErrBadStory = errors.New("bad story file")
+
+// Parse reads a story file. name is the file name: its base without the
+// extension becomes the story id, and a .md extension selects Markdown
+// (optional YAML front matter with title, date, authors, outlet, url).
+//
+// The plain format is a header line such as
+//
+//	date 2025-10-21 By Kristen Holmes, Jennifer Hansler, CNN
+//
+// followed by paragraphs separated by blank lines. Paragraph N is the Nth
+// block after the header, counted from 1; that number is the public
+// citation (¶N) and never depends on what the block contains.
+func Parse(name string, data []byte) (*Story, error) {
+	base := filepath.Base(name)
+	id := strings.TrimSuffix(base, filepath.Ext(base))
+	if id == "" {
+		return nil, fmt.Errorf("story %q: empty id: %w", name, ErrBadStory)
+	}
+	if !utf8.Valid(data) {
+		line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
+		return nil, fmt.Errorf("story %s: line %d: not UTF-8 text: %w", name, line, ErrBadStory)
+	}
+	text := strings.TrimPrefix(string(data), "\ufeff")
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	if strings.TrimSpace(text) == "" {
+		return nil, fmt.Errorf("story %s: empty file: %w", name, ErrBadStory)
+	}
+	s := &Story{ID: id, Path: name}
+	sum := sha256.Sum256([]byte(text))
+	s.Hash = hex.EncodeToString(sum[:8])
+
+	lineOffset := 0
+	isMD := strings.EqualFold(filepath.Ext(base), ".md") || strings.EqualFold(filepath.Ext(base), ".markdown")
+	if isMD {
+		fm, rest, lines, err := splitFrontMatter(text)
+		if err != nil {
+			return nil, fmt.Errorf("story %s: front matter: %v: %w", name, err, ErrBadStory)
+		}
+		if fm != nil {
+			applyFrontMatter(s, fm)
+		}
+		text, lineOffset = rest, lines
+	}
+	blocks := splitBlocks(text)
+	for i := range blocks {
+		blocks[i].line += lineOffset
+	}
+	if !isMD && len(blocks) > 0 {
+		first := blocks[0]
+		headerLine, rest, _ := strings.Cut(first.text, "\n")
+		if looksLikeHeader(headerLine) {
+			parseHeader(s, headerLine)
+			if strings.TrimSpace(rest) != "" {
+				blocks[0] = block{text: strings.TrimSpace(rest), line: first.line + 1}
+			} else {
+				blocks = blocks[1:]
+			}
+		}
+	}
+	if len(blocks) == 0 {
+		return nil, fmt.Errorf("story %s: no paragraphs after the header: %w", name, ErrBadStory)
+	}
+	for i, b := range blocks {
+		p := Paragraph{N: i + 1, Text: b.text, Line: b.line, Kind: classify(b.text, isMD)}
+		p.Sentences = splitSentences(p.Text)
+		s.Paragraphs = append(s.Paragraphs, p)
+	}
+	if !hasContent(s) {
+		return nil, fmt.Errorf("story %s: no content paragraphs: %w", name, ErrBadStory)
+	}
+	finishMetadata(s)
+	analyse(s)
+	s.index = indexStory(s)
+	return s, nil
+}
+
+func firstInvalid(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(data)
+}
+
+type block struct {
+	text string
+	line int
+}
+
+// splitBlocks splits text into blank-line-separated blocks, trimmed, with
+// the line each starts on.
+func splitBlocks(text string) []block {
+	var out []block
+	var cur []string
+	start := 0
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, block{text: strings.TrimSpace(strings.Join(cur, "\n")), line: start})
+			cur = nil
+		}
+	}
+	for i, line := range strings.Split(text, "\n") {
+		if strings.TrimSpace(line) == "" {
+			flush()
+			continue
+		}
+		if len(cur) == 0 {
+			start = i + 1
+		}
+		cur = append(cur, line)
+	}
+	flush()
+	return out
+}
+
+var (
+	isoDateRe     = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
+	headerStartRe = regexp.MustCompile(`(?i)^\s*(date\b|by\b|\d{4}-\d{2}-\d{2}\b)`)
+)
+
+// looksLikeHeader reports whether a story's first line is a header rather
+// than the first paragraph: it starts with "date", "By" or an ISO date and
+// is short.
+func looksLikeHeader(line string) bool {
+	return len(line) < 400 && headerStartRe.MatchString(line)
+}
+
+// parseHeader reads "date 2025-10-21 By A, B, CNN".
+func parseHeader(s *Story, line string) {
+	rest := strings.TrimSpace(line)
+	if m := isoDateRe.FindStringSubmatchIndex(rest); m != nil {
+		if d, err := time.Parse("2006-01-02", rest[m[0]:m[1]]); err == nil {
+			s.Date = d
+		}
+		rest = strings.TrimSpace(rest[:m[0]] + " " + rest[m[1]:])
+	}
+	rest = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(trimPrefixFold(rest, "date")), ":"))
+	rest = strings.TrimSpace(trimPrefixFold(rest, "by"))
+	if rest == "" {
+		return
+	}
+	var names []string
+	for _, n := range strings.Split(rest, ",") {
+		n = strings.TrimSpace(n)
+		n = strings.TrimSpace(trimPrefixFold(n, "and "))
+		if n != "" {
+			names = append(names, n)
+		}
+	}
+	// " and " inside the last author ("A and B") splits too.
+	var authors []string
+	for _, n := range names {
+		for _, part := range strings.Split(n, " and ") {
+			if part = strings.TrimSpace(part); part != "" {
+				authors = append(authors, part)
+			}
+		}
+	}
+	if len(authors) > 1 && looksLikeOutlet(authors[len(authors)-1]) {
+		s.Outlet = authors[len(authors)-1]
+		authors = authors[:len(authors)-1]
+	} else if len(authors) == 1 && looksLikeOutlet(authors[0]) {
+		s.Outlet = authors[0]
+		authors = nil
+	}
+	s.Authors = authors
+}
+
+// looksLikeOutlet reports whether a byline item is an organisation rather
+// than a person: a single word ("CNN", "Reuters") or an acronym.
+func looksLikeOutlet(n string) bool {
+	f := strings.Fields(n)
+	if len(f) == 1 {
+		return true
+	}
+	upper := 0
+	for _, r := range n {
+		if unicode.IsUpper(r) {
+			upper++
+		}
+	}
+	return upper >= 3 && upper*2 >= len([]rune(strings.ReplaceAll(n, " ", "")))
+}
+
+func trimPrefixFold(s, prefix string) string {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		rest := s[len(prefix):]
+		if prefix[len(prefix)-1] == ' ' || rest == "" || !isWordByte(rest[0]) {
+			return rest
+		}
+	}
+	return s
+}
+
+func isWordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+}
+
+var (
+	wireRe      = regexp.MustCompile(`(?i)^(the[- ])?[a-z]+[- ]wire$|^[A-Za-z]+(-[A-Za-z]+){2,}$`)
+	copyrightRe = regexp.MustCompile(`(?i)(©|™|\(c\)\s*\d{4}|all rights reserved|copyright \d{4})`)
+	noteRe      = regexp.MustCompile(`(?i)^(this (story|article|report|post|piece) (has been|was|is being) (updated|corrected|revised)|editor['’]s note|correction:|update:|updated:|clarification:)`)
+)
+
+// classify recognises blocks that are not the story's content: wire tags,
+// copyright lines and editor's notes keep their numbers but are never
+// cited as content.
+func classify(text string, md bool) Kind {
+	t := strings.TrimSpace(text)
+	switch {
+	case md && strings.HasPrefix(t, "#"):
+		return KindHeading
+	case wireRe.MatchString(t):
+		return KindWire
+	case len(t) < 300 && copyrightRe.MatchString(t):
+		return KindCopyright
+	case len(t) < 400 && noteRe.MatchString(t):
+		return KindNote
+	}
+	return KindContent
+}
+
+func hasContent(s *Story) bool {
+	for _, p := range s.Paragraphs {
+		if p.Kind == KindContent {
+			return true
+		}
+	}
+	return false
+}
+
+var datelineRe = regexp.MustCompile(`^\s*(?:[A-Z][A-Za-z .,'-]{0,40}\s)?\(([A-Za-z][A-Za-z0-9 .&'-]{0,30})\)\s*[—–-]+\s*`)
+
+// finishMetadata fills in what the header did not give: the outlet from a
+// dateline such as "(CNN) —", the title from the first sentence of ¶1.
+func finishMetadata(s *Story) {
+	var first *Paragraph
+	for i := range s.Paragraphs {
+		if s.Paragraphs[i].Kind == KindContent {
+			first = &s.Paragraphs[i]
+			break
+		}
+	}
+	if first == nil {
+		return
+	}
+	if s.Outlet == "" {
+		if m := datelineRe.FindStringSubmatch(first.Text); m != nil {
+			s.Outlet = m[1]
+		}
+	}
+	if s.Title == "" {
+		for _, p := range s.Paragraphs {
+			if p.Kind == KindHeading {
+				s.Title = strings.TrimSpace(strings.TrimLeft(p.Text, "# "))
+				return
+			}
+		}
+		t := first.Text
+		if len(first.Sentences) > 0 {
+			t = first.Sentence(0)
+		}
+		if m := datelineRe.FindStringIndex(t); m != nil {
+			t = t[m[1]:]
+		}
+		s.Title = strings.TrimSpace(t)
+	}
+}
+
+// splitFrontMatter separates "---\nyaml\n---\n" from a Markdown body and
+// reports how many lines it took.
+func splitFrontMatter(text string) (map[string]any, string, int, error) {
+	if !strings.HasPrefix(text, "---\n") {
+		return nil, text, 0, nil
+	}
+	end := strings.Index(text[4:], "\n---")
+	if end < 0 {
+		return nil, text, 0, errors.New("no closing ---")
+	}
+	raw := text[4 : 4+end]
+	rest := text[4+end+4:]
+	if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
+		rest = rest[nl+1:]
+	} else {
+		rest = ""
+	}
+	fm := map[string]any{}
+	if err := yaml.Unmarshal([]byte(raw), &fm); err != nil {
+		return nil, "", 0, err
+	}
+	lines := strings.Count(text[:len(text)-len(rest)], "\n")
+	return fm, rest, lines, nil
+}
+
+func applyFrontMatter(s *Story, fm map[string]any) {
+	str := func(keys ...string) string {
+		for _, k := range keys {
+			switch v := fm[k].(type) {
+			case string:
+				return strings.TrimSpace(v)
+			case time.Time:
+				return v.Format("2006-01-02")
+			}
+		}
+		return ""
+	}
+	s.Title = str("title", "headline")
+	s.Outlet = str("outlet", "publisher", "source", "site")
+	s.URL = str("url", "link", "source_url")
+	if d := str("date", "published"); d != "" {
+		if m := isoDateRe.FindString(d); m != "" {
+			if t, err := time.Parse("2006-01-02", m); err == nil {
+				s.Date = t
+			}
+		}
+	}
+	for _, k := range []string{"authors", "author", "byline"} {
+		switch v := fm[k].(type) {
+		case string:
+			for _, a := range strings.Split(v, ",") {
+				if a = strings.TrimSpace(a); a != "" {
+					s.Authors = append(s.Authors, a)
+				}
+			}
+		case []any:
+			for _, a := range v {
+				if as, ok := a.(string); ok && strings.TrimSpace(as) != "" {
+					s.Authors = append(s.Authors, strings.TrimSpace(as))
+				}
+			}
+		}
+		if len(s.Authors) > 0 {
+			break
+		}
+	}
+}

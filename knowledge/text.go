@@ -1,0 +1,290 @@
+package knowledge
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kljensen/snowball/english"
+)
+
+// token is a word of a text with its byte offsets.
+type token struct {
+	Start, End int
+	Word       string // the word as written, apostrophes folded to '
+	Term       string // normalised search term (lower-case, lemmatised, stemmed)
+	Cap        bool   // starts with an upper-case letter
+}
+
+// tokenize splits text into word tokens. Hyphenated compounds become their
+// parts ("Rubio-Lavrov" → Rubio, Lavrov) and possessive 's is dropped, so
+// "Russia’s" and "Russia" are one term.
+func tokenize(text string) []token {
+	var out []token
+	i := 0
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !isWordRune(r) {
+			i += size
+			continue
+		}
+		start := i
+		for i < len(text) {
+			r, size = utf8.DecodeRuneInString(text[i:])
+			if isWordRune(r) {
+				i += size
+				continue
+			}
+			// An apostrophe inside a word (don't, who’s) keeps the word whole.
+			if (r == '\'' || r == '’') && i+size < len(text) {
+				next, _ := utf8.DecodeRuneInString(text[i+size:])
+				if unicode.IsLetter(next) {
+					i += size
+					continue
+				}
+			}
+			break
+		}
+		word := strings.ReplaceAll(text[start:i], "’", "'")
+		end := i
+		if strings.HasSuffix(strings.ToLower(word), "'s") {
+			word = word[:len(word)-2]
+			// End stops before the possessive so a name's span is the name.
+			end -= len("s")
+			if strings.HasSuffix(text[:end], "’") {
+				end -= len("’")
+			} else {
+				end--
+			}
+		}
+		first, _ := utf8.DecodeRuneInString(word)
+		out = append(out, token{Start: start, End: end, Word: word, Term: normTerm(word), Cap: unicode.IsUpper(first)})
+	}
+	return out
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// normTerm maps a word to its index term: lower-case, irregular verb forms
+// to their lemma, then the Snowball (Porter2) English stem.
+func normTerm(word string) string {
+	w := strings.ToLower(word)
+	if l, ok := irregular[w]; ok {
+		w = l
+	}
+	if len(w) <= 2 {
+		return w
+	}
+	return english.Stem(w, true)
+}
+
+// isStop reports whether a lower-cased word carries no topic on its own.
+func isStop(lower string) bool {
+	if _, ok := stopwords[lower]; ok {
+		return true
+	}
+	return false
+}
+
+// stopwords are function words plus the question words and auxiliaries a
+// question is built from.
+var stopwords = toSet(`a about above after again against all am an and any are aren't as at be because been
+before being below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't
+down during each few for from further had hadn't has hasn't have haven't having he he'd he'll he's her here
+here's hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself let's
+me more most mustn't my myself no nor not of off on once only or other ought our ours ourselves out over own
+same shan't she she'd she'll she's should shouldn't so some such than that that's the their theirs them
+themselves then there there's these they they'd they'll they're they've this those through to too under until
+up very was wasn't we we'd we'll we're we've were weren't what what's when when's where where's which while who
+who's whom why why's with won't would wouldn't you you'd you'll you're you've your yours yourself yourselves
+also just will shall may might must ever yet still already s t whose like get got getting anything something
+one ones thing things tell me please story article report piece does say says said instead supposed
+actually really exactly currently far anyway ago else kind sort way ways much many lot lots`)
+
+// frameWords are question words that say what kind of answer is wanted
+// rather than what it is about: "How did X respond to Y" asks what X said
+// about Y, "Where is it supposed to take place" asks for a place.
+var frameWords = map[queryKind][]string{
+	qWhere:   {"take", "place", "located", "location", "held", "happen", "venue", "site"},
+	qWhen:    {"time", "date", "day", "happen", "occur", "take", "place"},
+	qHowLong: {"long", "last", "take", "time", "durat"},
+	qHowMany: {"number"},
+	qWhy:     {"reason"},
+}
+
+// speechFrame are verbs of saying and thinking; in a question they ask
+// for someone's words or view, which the quote cue handles.
+var speechFrame = toSet(`say said says tell told respond responded responds react reacted reply replied think
+thought thinks feel felt comment commented mention mentioned view`)
+
+// metonyms lets a capital or seat of government stand for its country's
+// government and back again ("Moscow responded" — "the Kremlin said").
+// General world knowledge, not tuned to any story.
+var metonyms = buildRelated([][]string{
+	{"moscow", "kremlin", "russia", "russian"},
+	{"washington", "america", "american"},
+	{"kyiv", "kiev", "ukraine", "ukrainian"},
+	{"beijing", "china", "chinese"},
+	{"london", "britain", "british"},
+	{"paris", "elysee", "france", "french"},
+	{"berlin", "germany", "german"},
+	{"tehran", "iran", "iranian"},
+	{"jerusalem", "israel", "israeli"},
+	{"pyongyang"},
+	{"seoul"},
+	{"tokyo", "japan", "japanese"},
+	{"delhi", "india", "indian"},
+	{"brussels", "eu"},
+	{"ankara", "turkey", "turkish"},
+	{"budapest", "hungary", "hungarian"},
+	{"warsaw", "poland", "polish"},
+	{"rome", "italy", "italian"},
+	{"madrid", "spain", "spanish"},
+	{"ottawa", "canada", "canadian"},
+	{"canberra", "australia", "australian"},
+	{"cairo", "egypt", "egyptian"},
+	{"riyadh", "saudi"},
+	{"caracas", "venezuela", "venezuelan"},
+	{"havana", "cuba", "cuban"},
+	{"minsk", "belarus", "belarusian"},
+	{"taipei", "taiwan", "taiwanese"},
+	{"pentagon", "military"},
+	{"westminster", "parliament"},
+})
+
+// irregular maps irregular verb forms to their lemma so "wrote" finds
+// "write" and "led" finds "lead"; Snowball handles regular inflection.
+var irregular = map[string]string{
+	"said": "say", "says": "say", "told": "tell", "wrote": "write", "written": "write", "led": "lead",
+	"met": "meet", "spoke": "speak", "spoken": "speak", "went": "go", "gone": "go", "took": "take",
+	"taken": "take", "gave": "give", "given": "give", "began": "begin", "begun": "begin", "held": "hold",
+	"thought": "think", "brought": "bring", "bought": "buy", "sought": "seek", "left": "leave",
+	"lost": "lose", "won": "win", "ran": "run", "came": "come", "became": "become", "saw": "see",
+	"seen": "see", "knew": "know", "known": "know", "felt": "feel", "kept": "keep", "made": "make",
+	"sent": "send", "built": "build", "fought": "fight", "fell": "fall", "fallen": "fall", "rose": "rise",
+	"risen": "rise", "struck": "strike", "chose": "choose", "chosen": "choose", "drove": "drive",
+	"driven": "drive", "flew": "fly", "flown": "fly", "grew": "grow", "grown": "grow", "paid": "pay",
+	"sold": "sell", "stood": "stand", "understood": "understand", "withdrew": "withdraw",
+	"withdrawn": "withdraw", "broke": "break", "broken": "break", "dealt": "deal", "meant": "mean",
+	"died": "die", "dead": "die", "death": "die", "deaths": "die", "heard": "hear", "found": "find",
+	"hid": "hide", "hidden": "hide", "shot": "shoot", "slept": "sleep", "spent": "spend", "swore": "swear",
+	"sworn": "swear", "taught": "teach", "threw": "throw", "thrown": "throw", "woke": "wake", "wore": "wear",
+	"worn": "wear", "froze": "freeze", "frozen": "freeze", "forgot": "forget", "forgotten": "forget",
+	"got": "get", "gotten": "get", "had": "have", "has": "have", "did": "do", "done": "do", "was": "be",
+	"were": "be", "been": "be", "is": "be", "are": "be", "am": "be", "bound": "bind", "sank": "sink",
+	"sunk": "sink", "rang": "ring", "rung": "ring", "men": "man", "women": "woman",
+	"children": "child", "people": "person", "leaders": "leader", "talks": "talk",
+}
+
+// related groups plain-English words that news writing uses for one idea.
+// A question word in a group also searches the group's other words, at a
+// lower weight, so "agreement" can find "deal". It is general vocabulary,
+// not tuned to any story.
+var related = buildRelated([][]string{
+	{"agreement", "deal", "accord", "pact", "treaty", "agree"},
+	{"devoted", "loyal", "loyalty", "faithful", "allegiance"},
+	{"postpone", "delay", "defer", "shelve", "suspend", "tabled", "hold", "pause"},
+	{"cancel", "scrap", "scrapped", "call off"},
+	{"meeting", "meet", "talks", "summit", "session", "encounter"},
+	{"respond", "response", "reply", "react", "reaction", "answer", "counter"},
+	{"die", "kill", "casualties", "fatalities", "death", "dead"},
+	{"soldiers", "troops", "military", "forces", "army"},
+	{"useful", "effective", "helpful", "productive", "worthwhile"},
+	{"quick", "fast", "soon", "rapid", "swift", "quickly"},
+	{"war", "conflict", "invasion", "fighting", "hostilities"},
+	{"talk", "discuss", "discussion", "conversation", "call", "dialogue", "speak"},
+	{"end", "stop", "halt", "cease", "finish", "conclude"},
+	{"begin", "start", "launch", "open"},
+	{"expect", "anticipate", "predict", "forecast"},
+	{"recommend", "advise", "suggest", "urge"},
+	{"aide", "adviser", "advisor", "envoy", "diplomat", "emissary"},
+	{"lead", "head", "chair", "direct"},
+	{"position", "stance", "view", "stand"},
+	{"decide", "decision", "determine"},
+	{"important", "significant", "key", "crucial", "major"},
+	{"power", "authority", "empower", "authorize", "mandate"},
+	{"chance", "likely", "probable", "possible", "possibility"},
+	{"schedule", "scheduled", "plan", "planned", "date", "set"},
+	{"reason", "cause", "because", "why", "explanation"},
+	{"country", "nation"},
+	{"president", "leader"},
+	{"official", "administration", "government"},
+	{"criticize", "criticise", "condemn", "blame", "attack"},
+	{"support", "back", "endorse", "favor"},
+	{"warn", "warning", "caution", "threaten"},
+	{"peace", "ceasefire", "truce", "settlement", "resolution"},
+	{"negotiate", "negotiation", "bargain", "mediate"},
+	{"progress", "advance", "headway", "breakthrough"},
+	{"announce", "declare", "proclaim", "unveil"},
+	{"write", "post", "publish", "tweet"},
+	{"describe", "characterize", "call", "portray"},
+	{"timeline", "timeframe", "schedule", "deadline"},
+	{"location", "venue", "place", "site", "host"},
+	{"long", "duration", "last", "hours", "days"},
+})
+
+func buildRelated(groups [][]string) map[string][]string {
+	out := map[string][]string{}
+	for _, g := range groups {
+		terms := make([]string, 0, len(g))
+		for _, w := range g {
+			for _, t := range strings.Fields(w) {
+				terms = append(terms, normTerm(t))
+			}
+		}
+		for _, t := range terms {
+			for _, u := range terms {
+				if u != t && !containsStr(out[t], u) {
+					out[t] = append(out[t], u)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func containsStr(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func toSet(words string) map[string]struct{} {
+	m := map[string]struct{}{}
+	for _, w := range strings.Fields(words) {
+		m[w] = struct{}{}
+	}
+	return m
+}
+
+// titleWords are words that form people's titles and roles rather than
+// their names; they let "Kremlin spokesperson Dmitry Peskov" split into a
+// title and a name.
+var titleWords = toSet(`president vice secretary state minister prime foreign defense defence interior finance
+chancellor king queen prince princess pope senator sen. sen rep rep. representative gov gov. governor mayor general
+gen gen. chief director ambassador spokesman spokeswoman spokesperson judge justice speaker leader commissioner
+chairman chairwoman chair ceo dr dr. mr mr. mrs mrs. ms ms. sir lord deputy press adviser advisor aide envoy
+officer official lt col sgt capt captain colonel lieutenant sergeant admiral marshal premier president-elect
+first lady attorney counsel counterpart head executive founder analyst correspondent reporter editor professor prof prof.
+the former acting interim then current top senior junior assistant associate national security white house
+of for`)
+
+// speechVerbs are the verbs that introduce or attribute speech.
+var speechVerbs = toSet(`said says say told tells wrote writes added adds asked explained explains noted
+stated continued continues argued argues insisted insists posted tweeted warned warns replied replies
+declared declares described describes announced announces acknowledged acknowledges conceded concedes
+claimed stressed stresses emphasized emphasizes emphasised emphasises urged urges called saying adding
+according`)
+
+// participles attribute speech to the sentence's subject rather than to
+// the words right before them ("The Kremlin ..., saying it “…”").
+var participles = toSet(`saying adding telling writing describing calling noting arguing insisting warning
+explaining stressing claiming`)
+
+// pronouns that stand for an earlier speaker.
+var pronouns = toSet(`he she they it i we`)
