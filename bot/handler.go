@@ -2,7 +2,12 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
+	"runtime/debug"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/storybot/storybot/knowledge"
@@ -13,16 +18,35 @@ type Config struct {
 	Library *knowledge.Library
 	// LLM writes summaries; nil means quote mode only.
 	LLM Completer
+	// Model names the LLM in replies ("summary by gpt-4o-mini").
+	Model string
 	// Mode is quote, summary or auto (summary when LLM is set); default auto.
 	Mode Mode
-	// MaxQuotes caps the quotes in a reply (default 3 for answers, 10 for /quote).
+	// MaxQuotes caps the quotes in an answer (default 3).
 	MaxQuotes int
 	// MaxPromptParagraphs caps the paragraphs sent to the LLM (default 6).
 	MaxPromptParagraphs int
-	Limits              Limits
+	// LLMTimeout bounds one summary, streaming included (default 25s); the
+	// user gets a quote-mode answer when it runs out.
+	LLMTimeout time.Duration
+	// CacheSize and CacheTTL bound the summary cache (defaults 256, 1h).
+	CacheSize int
+	CacheTTL  time.Duration
+	// Strictness is the share of a question's words the best paragraph
+	// must cover before the bot answers (default knowledge.AbstainNormal).
+	Strictness float64
+	Limits     Limits
+	// Threads bounds follow-up context (defaults: 1000 threads, 4 turns, 1h).
+	Threads ThreadLimits
 	// Feedback stores 👍/👎 clicks; nil logs them only.
 	Feedback FeedbackRecorder
-	Logger   *slog.Logger
+	// Questions logs answered questions; nil logs nothing.
+	Questions QuestionLogger
+	// Observer counts what happens, for metrics; nil counts nothing.
+	Observer Observer
+	// Digest builds the digest command's reply; nil shows key points.
+	Digest DigestBuilder
+	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -46,8 +70,38 @@ type FeedbackRecorder interface {
 	RecordFeedback(ctx context.Context, f Feedback) error
 }
 
+// QuestionRecord is one answered question, for the question log.
+type QuestionRecord struct {
+	At        time.Time
+	Platform  Platform
+	Channel   string
+	Question  string
+	Mode      Mode
+	Abstained bool
+	Latency   time.Duration
+	Stories   []string
+}
+
+// QuestionLogger keeps a log of questions asked.
+type QuestionLogger interface {
+	LogQuestion(ctx context.Context, q QuestionRecord) error
+}
+
+// Observer is told what the handler does, for metrics.
+type Observer interface {
+	Answered(p Platform, m Mode, abstained bool, latency time.Duration)
+	RateLimited(p Platform)
+	LLMCall(err error, promptTokens, completionTokens int)
+}
+
+// DigestBuilder makes the reply to the digest command.
+type DigestBuilder interface {
+	BuildDigest(ctx context.Context) (Reply, error)
+}
+
 // Completer is the LLM behind summary mode. Complete calls partial with
-// the text so far as it streams (partial may be nil).
+// the text so far as it streams (partial may be nil). Implementations
+// wrap ErrLLMAuth for rejected credentials.
 type Completer interface {
 	Complete(ctx context.Context, req CompletionRequest, partial func(text string)) (Completion, error)
 }
@@ -66,10 +120,19 @@ type Completion struct {
 	CompletionTokens int
 }
 
-// Handler answers Messages from every adapter.
+// ErrLLMAuth is wrapped by Completers when the LLM rejects the configured
+// credentials (HTTP 401/403). The handler then stops calling the LLM until
+// it is rebuilt with new settings.
+var ErrLLMAuth = errors.New("LLM rejected the credentials")
+
+// Handler answers Messages from every adapter. It is safe for concurrent use.
 type Handler struct {
-	cfg Config
-	log *slog.Logger
+	cfg         Config
+	log         *slog.Logger
+	threads     *threadStore
+	limiter     *limiter
+	cache       *lruCache
+	llmDisabled atomic.Bool
 }
 
 // NewHandler returns a Handler for cfg.
@@ -77,37 +140,344 @@ func NewHandler(cfg Config) *Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{cfg: cfg, log: cfg.Logger}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Mode == "" {
+		cfg.Mode = ModeAuto
+	}
+	if cfg.MaxQuotes <= 0 {
+		cfg.MaxQuotes = 3
+	}
+	if cfg.MaxPromptParagraphs <= 0 {
+		cfg.MaxPromptParagraphs = 6
+	}
+	if cfg.LLMTimeout <= 0 {
+		cfg.LLMTimeout = 25 * time.Second
+	}
+	if cfg.CacheSize <= 0 {
+		cfg.CacheSize = 256
+	}
+	if cfg.CacheTTL <= 0 {
+		cfg.CacheTTL = time.Hour
+	}
+	if cfg.Limits.MaxQuestionLen <= 0 {
+		cfg.Limits.MaxQuestionLen = knowledge.MaxQuestionLen
+	}
+	return &Handler{
+		cfg:     cfg,
+		log:     cfg.Logger,
+		threads: newThreadStore(cfg.Threads, cfg.Now),
+		limiter: newLimiter(cfg.Limits, cfg.Now),
+		cache:   newLRUCache(cfg.CacheSize, cfg.CacheTTL, cfg.Now),
+	}
 }
 
-// Handle answers m and writes the reply to w.
-func (h *Handler) Handle(ctx context.Context, m Message, w ReplyWriter) error {
-	a, err := h.cfg.Library.Ask(m.Text, knowledge.AskOptions{})
-	if err != nil {
-		return w.WriteReply(ctx, Reply{Kind: KindNotice, Text: err.Error()})
+// Library returns the stories the handler answers from.
+func (h *Handler) Library() *knowledge.Library { return h.cfg.Library }
+
+// Handle answers m and writes the reply to w. A panic while answering is
+// recovered: it is logged with the message id and the user gets an apology.
+func (h *Handler) Handle(ctx context.Context, m Message, w ReplyWriter) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			h.log.Error("panic while answering", "platform", m.Platform, "message", m.ID, "panic", fmt.Sprint(p),
+				"stack", string(debug.Stack()))
+			err = w.WriteReply(ctx, Reply{Kind: KindNotice, Text: "Sorry — something went wrong while answering that. The team has been told; please try again."})
+		}
+	}()
+	cmd := parseCommand(m)
+	switch cmd.name {
+	case "help":
+		return w.WriteReply(ctx, h.help(cmd.unknown))
+	case "stories":
+		return w.WriteReply(ctx, h.storiesReply())
+	case "digest":
+		return w.WriteReply(ctx, h.digest(ctx))
 	}
-	r := Reply{Kind: KindAnswer, Question: a.Question, Text: a.Text, Abstained: a.Abstained, Mode: ModeQuote}
-	for _, c := range a.Citations {
-		r.Quotes = append(r.Quotes, Quote{Text: c.Quote, Speaker: c.Speaker, Story: c.Story, Paragraph: c.Paragraph})
+	if len(cmd.arg) > h.cfg.Limits.MaxQuestionLen {
+		return w.WriteReply(ctx, Reply{Kind: KindNotice, Text: fmt.Sprintf(
+			"That message is too long for me (%d characters; the limit is %d). Could you ask a shorter question?",
+			len(cmd.arg), h.cfg.Limits.MaxQuestionLen)})
+	}
+	arg := knowledge.CleanText(cmd.arg)
+	if arg == "" {
+		return w.WriteReply(ctx, h.help(""))
+	}
+	if wait, ok := h.limiter.allow(m); !ok {
+		if h.cfg.Observer != nil {
+			h.cfg.Observer.RateLimited(m.Platform)
+		}
+		return w.WriteReply(ctx, Reply{Kind: KindNotice, Text: fmt.Sprintf(
+			"You're asking faster than I can keep up — please try again in %s.", roundWait(wait))})
+	}
+	start := h.cfg.Now()
+	var r Reply
+	switch cmd.name {
+	case "quote":
+		r = h.quotes(arg)
+	default:
+		r, err = h.answer(ctx, m, arg, w)
+		if err != nil {
+			return err
+		}
+	}
+	latency := h.cfg.Now().Sub(start)
+	if cmd.name != "quote" {
+		h.record(ctx, m, r, latency)
 	}
 	return w.WriteReply(ctx, r)
 }
 
-// SpeakerNames returns up to limit canonical speaker names that start with
-// (or contain a word starting with) prefix, for autocomplete.
+func roundWait(d time.Duration) string {
+	if d < time.Second {
+		d = time.Second
+	}
+	return d.Round(time.Second).String()
+}
+
+// AnswerOptions tune Answer.
+type AnswerOptions struct {
+	// Mode overrides the configured mode for this answer.
+	Mode Mode
+	// Story restricts the answer to one story id.
+	Story string
+	// Context is earlier conversation text (a follow-up's thread).
+	Context string
+	// Partial, if set, receives the checked summary as it grows.
+	Partial func(text string)
+}
+
+// Answer answers one question without a chat message around it: the CLI's
+// `ask` and the digest use it. It never fails for LLM trouble — the
+// answer falls back to the story's own words — only for bad questions.
+func (h *Handler) Answer(ctx context.Context, question string, opts AnswerOptions) (Reply, error) {
+	if len(question) > h.cfg.Limits.MaxQuestionLen {
+		return Reply{}, fmt.Errorf("question of %d characters: %w", len(question), knowledge.ErrQuestionTooLong)
+	}
+	q := knowledge.CleanText(question)
+	if q == "" {
+		return Reply{}, knowledge.ErrEmptyQuestion
+	}
+	mode := opts.Mode
+	if mode == "" {
+		mode = h.cfg.Mode
+	}
+	ask := knowledge.AskOptions{Context: opts.Context, Story: opts.Story, MaxCitations: h.cfg.MaxQuotes}
+	ans, err := h.cfg.Library.Ask(q, ask)
+	if err != nil {
+		return Reply{}, fmt.Errorf("answer %q: %w", q, err)
+	}
+	quoteReply := h.quoteReply(ans)
+	if ans.Abstained || ans.Meta || !h.wantSummary(mode) {
+		if mode == ModeSummary && !ans.Abstained && !ans.Meta && !h.summaryAvailable() {
+			quoteReply.Note = "quoted from the story (no LLM is configured or it is unavailable)"
+		}
+		return quoteReply, nil
+	}
+	return h.summarize(ctx, q, ask, quoteReply, opts.Partial), nil
+}
+
+// answer handles an ask message: thread context in, thread context out.
+func (h *Handler) answer(ctx context.Context, m Message, q string, w ReplyWriter) (Reply, error) {
+	key := threadKey(m)
+	opts := AnswerOptions{Context: h.threads.context(key)}
+	if pw, ok := w.(PartialWriter); ok {
+		opts.Partial = func(text string) {
+			if err := pw.WritePartial(ctx, text); err != nil {
+				h.log.Warn("partial reply failed", "platform", m.Platform, "message", m.ID, "err", err)
+			}
+		}
+	}
+	r, err := h.Answer(ctx, q, opts)
+	if err != nil {
+		if errors.Is(err, knowledge.ErrEmptyQuestion) {
+			return h.help(""), nil
+		}
+		return Reply{Kind: KindNotice, Text: SafeText(err)}, nil
+	}
+	if !r.Abstained {
+		var speakers []string
+		for _, qt := range r.Quotes {
+			if qt.Speaker != "" {
+				speakers = append(speakers, qt.Speaker)
+			}
+		}
+		h.threads.add(key, q, strings.Join(speakers, " "))
+	}
+	return r, nil
+}
+
+func (h *Handler) record(ctx context.Context, m Message, r Reply, latency time.Duration) {
+	if h.cfg.Observer != nil {
+		h.cfg.Observer.Answered(m.Platform, r.Mode, r.Abstained, latency)
+	}
+	if h.cfg.Questions == nil {
+		return
+	}
+	var stories []string
+	for _, q := range r.Quotes {
+		if !containsString(stories, q.Story) {
+			stories = append(stories, q.Story)
+		}
+	}
+	rec := QuestionRecord{At: h.cfg.Now(), Platform: m.Platform, Channel: m.Channel, Question: r.Question,
+		Mode: r.Mode, Abstained: r.Abstained, Latency: latency, Stories: stories}
+	if err := h.cfg.Questions.LogQuestion(ctx, rec); err != nil {
+		h.log.Warn("question log failed", "err", err)
+	}
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// quoteReply turns a quote-mode answer into a Reply.
+func (h *Handler) quoteReply(a knowledge.Answer) Reply {
+	r := Reply{Kind: KindAnswer, Question: a.Question, Text: a.Text, Abstained: a.Abstained, Mode: ModeQuote}
+	for _, c := range a.Citations {
+		r.Quotes = append(r.Quotes, h.quote(c.Story, c.Paragraph, c.Quote, c.Speaker))
+	}
+	switch {
+	case a.Abstained:
+		r.Note = "the story doesn't answer this; nothing was guessed"
+	case a.Meta:
+		r.Note = "from the story's byline"
+	default:
+		r.Note = "quoted from the story"
+	}
+	r.Source = h.sourceOf(r.Quotes, a.Closest)
+	return r
+}
+
+// quote makes a bot.Quote with the story's outlet, date and link.
+func (h *Handler) quote(story string, paragraph int, text, speaker string) Quote {
+	q := Quote{Text: text, Speaker: speaker, Story: story, Paragraph: paragraph}
+	if s := h.cfg.Library.Story(story); s != nil {
+		q.Outlet, q.Date, q.URL = s.Outlet, s.Date, s.URL
+	}
+	return q
+}
+
+// sourceOf describes the stories behind quotes: "CNN, 2025-10-21".
+func (h *Handler) sourceOf(qs []Quote, closest *knowledge.Citation) string {
+	var ids []string
+	for _, q := range qs {
+		if !containsString(ids, q.Story) {
+			ids = append(ids, q.Story)
+		}
+	}
+	if len(ids) == 0 && closest != nil {
+		ids = append(ids, closest.Story)
+	}
+	if len(ids) == 0 {
+		stories := h.cfg.Library.Stories()
+		if len(stories) == 1 {
+			ids = append(ids, stories[0].ID)
+		}
+	}
+	var parts []string
+	for _, id := range ids {
+		if s := h.cfg.Library.Story(id); s != nil {
+			parts = append(parts, s.Source())
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// quotes answers the quote command.
+func (h *Handler) quotes(query string) Reply {
+	res := h.cfg.Library.Quotes(query)
+	r := Reply{Kind: KindQuotes, Question: res.Query, Mode: ModeQuote, Note: "quoted from the story"}
+	const maxQuotes = 10
+	for i, q := range res.Quotes {
+		if i == maxQuotes {
+			break
+		}
+		r.Quotes = append(r.Quotes, h.quote(q.Story, q.Paragraph, q.Text, q.Speaker))
+	}
+	switch {
+	case res.Note != "":
+		r.Text = res.Note
+		r.Abstained = len(res.Quotes) == 0
+	case res.Speaker != "":
+		r.Text = fmt.Sprintf("What %s said:", res.Speaker)
+	default:
+		r.Text = fmt.Sprintf("Quotations about “%s”:", res.Query)
+	}
+	if len(res.Quotes) > maxQuotes {
+		r.Text += fmt.Sprintf(" (showing %d of %d)", maxQuotes, len(res.Quotes))
+	}
+	r.Source = h.sourceOf(r.Quotes, nil)
+	return r
+}
+
+// SpeakerNames returns up to limit speaker names for autocomplete: those
+// whose name, surname or title starts with prefix (case-insensitive), the
+// most quoted first.
 func (h *Handler) SpeakerNames(prefix string, limit int) []string {
+	p := strings.ToLower(strings.TrimSpace(prefix))
 	var out []string
 	for _, sp := range h.cfg.Library.Speakers() {
-		out = append(out, sp.Name)
+		if limit > 0 && len(out) == limit {
+			break
+		}
+		if p == "" || matchesPrefix(sp.Name, p) || matchesPrefix(sp.Title, p) {
+			out = append(out, sp.Name)
+			continue
+		}
+		for _, a := range sp.Aliases {
+			if matchesPrefix(a, p) {
+				out = append(out, sp.Name)
+				break
+			}
+		}
 	}
 	return out
 }
 
+// matchesPrefix reports whether s or one of its words starts with p.
+func matchesPrefix(s, p string) bool {
+	s = strings.ToLower(s)
+	if strings.HasPrefix(s, p) {
+		return true
+	}
+	for _, w := range strings.Fields(s) {
+		if strings.HasPrefix(w, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // RecordFeedback stores a 👍/👎 click, or logs it when no store is set.
 func (h *Handler) RecordFeedback(ctx context.Context, f Feedback) error {
+	if f.At.IsZero() {
+		f.At = h.cfg.Now()
+	}
 	h.log.Info("feedback", "platform", f.Platform, "channel", f.Channel, "helpful", f.Helpful, "message", f.MessageID)
 	if h.cfg.Feedback != nil {
-		return h.cfg.Feedback.RecordFeedback(ctx, f)
+		if err := h.cfg.Feedback.RecordFeedback(ctx, f); err != nil {
+			return fmt.Errorf("record feedback: %w", err)
+		}
 	}
 	return nil
+}
+
+// SafeText turns an error into text fit for a chat: known problems get a
+// plain explanation, anything else a generic apology (the detail is logged
+// by the caller, never shown).
+func SafeText(err error) string {
+	switch {
+	case errors.Is(err, knowledge.ErrQuestionTooLong):
+		return "That question is too long for me — could you shorten it?"
+	case errors.Is(err, knowledge.ErrEmptyQuestion):
+		return "Ask me a question about the story, or say `help`."
+	}
+	return "Sorry — I couldn't answer that just now. Please try again."
 }

@@ -762,3 +762,13 @@ func (a *analyser) findMentions() {
 	// Surnames used alone but never given in full are still people if a
 	// speech verb follows them somewhere; resolveNP handles those.
 }
+
+// QuotedSpans returns the inner spans of the quotations in text (“…” or
+// "…"), without the marks; an unclosed quotation runs to the end.
+func QuotedSpans(text string) []Span {
+	var out []Span
+	for _, q := range findQuoteMarks(text) {
+		out = append(out, Span{q.innerStart, q.innerEnd})
+	}
+	return out
+}

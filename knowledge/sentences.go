@@ -143,3 +143,10 @@ func trimRightSpace(text string, start, end int) int {
 	}
 	return end
 }
+
+// SplitSentences returns the sentences of text as byte spans, with the
+// same rules used for stories; the bot uses it to check LLM summaries
+// sentence by sentence.
+func SplitSentences(text string) []Span {
+	return splitSentences(text)
+}

@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 
+	"github.com/storybot/storybot/bot"
+	"github.com/storybot/storybot/bot/console"
 	"github.com/storybot/storybot/knowledge"
 )
 
@@ -42,6 +44,11 @@ Flags (ask, quote, stories, chat):
   --stories DIR   load every story file in DIR instead of the embedded story
   --json          print JSON, one object per query (ask, quote, stories)
   --story ID      answer from one story only (ask)
+  --mode MODE     quote, summary or auto (ask, chat)
+
+An LLM is used for summaries when OPENAI_MODEL is set (with OPENAI_API_KEY
+and OPENAI_BASE_URL for OpenAI, Azure OpenAI, Ollama, vLLM, llama.cpp or
+LM Studio); without one, answers quote the story verbatim.
 
 Run 'storybot COMMAND --help' for a command's flags.
 `
@@ -59,6 +66,8 @@ func run(ctx context.Context, args []string, e env) int {
 		return runQuote(ctx, rest, e)
 	case "stories":
 		return runStories(ctx, rest, e)
+	case "chat":
+		return runChat(ctx, rest, e)
 	case "version", "--version":
 		return runVersion(e)
 	case "help", "-h", "--help":
@@ -136,11 +145,12 @@ type askJSON struct {
 	Error     string               `json:"error,omitempty"`
 }
 
-func runAsk(_ context.Context, args []string, e env) int {
+func runAsk(ctx context.Context, args []string, e env) int {
 	fs := newFlagSet("ask", e)
 	var c commonFlags
 	c.register(fs)
 	story := fs.String("story", "", "answer from the story with this `ID` only")
+	mode := fs.String("mode", "", "answer `MODE`: quote, summary or auto (default: summary when an LLM is configured)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return exitUsage
@@ -151,86 +161,61 @@ func runAsk(_ context.Context, args []string, e env) int {
 		return exitErr
 	}
 	if !batch && strings.TrimSpace(qs[0]) == "" {
-		fmt.Fprint(e.stderr, "usage: storybot ask [--json] [--stories DIR] QUESTION...\n       storybot ask --json -   (one question per line on stdin)\n")
+		fmt.Fprint(e.stderr, "usage: storybot ask [--json] [--stories DIR] [--mode quote|summary|auto] QUESTION...\n       storybot ask --json -   (one question per line on stdin)\n")
 		return exitUsage
 	}
-	lib, err := loadLibrary(c.stories)
+	m := bot.Mode(*mode)
+	switch m {
+	case "", bot.ModeQuote, bot.ModeSummary, bot.ModeAuto:
+	default:
+		fmt.Fprintf(e.stderr, "storybot ask: --mode %q: want quote, summary or auto\n", *mode)
+		return exitUsage
+	}
+	h, err := newCLIHandler(c.stories, e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "storybot ask: %v\n", err)
 		return exitErr
 	}
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)
-	code := exitOK
 	for _, q := range qs {
-		ans, err := lib.Ask(q, knowledge.AskOptions{Story: *story})
+		r, err := h.Answer(ctx, q, bot.AnswerOptions{Mode: m, Story: *story})
 		if err != nil {
 			if !batch {
 				fmt.Fprintf(e.stderr, "storybot ask: %v\n", err)
 				return exitUsage
 			}
-			code = exitUsage
-			enc.Encode(askJSON{Question: knowledge.CleanText(q), Abstained: true, Mode: "quote", Text: err.Error(),
-				Citations: []knowledge.Citation{}, Error: err.Error()})
+			enc.Encode(askJSON{Question: knowledge.CleanText(q), Abstained: true, Mode: string(bot.ModeQuote),
+				Text: err.Error(), Citations: []knowledge.Citation{}, Error: err.Error()})
 			continue
 		}
 		if c.json {
-			out := askJSON{Question: ans.Question, Abstained: ans.Abstained, Mode: "quote", Text: ans.Text,
-				Citations: ans.Citations, Closest: ans.Closest}
-			if out.Citations == nil {
-				out.Citations = []knowledge.Citation{}
+			out := askJSON{Question: r.Question, Abstained: r.Abstained, Mode: string(r.Mode), Text: r.Text,
+				Citations: []knowledge.Citation{}}
+			for _, qt := range r.Quotes {
+				out.Citations = append(out.Citations, knowledge.Citation{Story: qt.Story, Paragraph: qt.Paragraph,
+					Quote: qt.Text, Speaker: qt.Speaker})
 			}
 			enc.Encode(out)
 			continue
 		}
-		printAnswer(e.stdout, lib, ans)
+		fmt.Fprintf(e.stdout, "Q: %s\n\n%s\n", r.Question, console.Render(r))
 	}
-	if batch {
-		return exitOK // one result per line was written; errors are in the results
-	}
-	return code
+	return exitOK
 }
 
-// printAnswer writes an answer for a person to read.
-func printAnswer(w io.Writer, lib *knowledge.Library, a knowledge.Answer) {
-	fmt.Fprintf(w, "Q: %s\n\n", a.Question)
-	if a.Abstained || len(a.Citations) == 0 {
-		fmt.Fprintf(w, "  %s\n\n", a.Text)
-		return
+// newCLIHandler loads the stories and builds the handler the CLI commands
+// share, with the LLM from OPENAI_* variables when they are set.
+func newCLIHandler(storiesDir string, e env) (*bot.Handler, error) {
+	lib, err := loadLibrary(storiesDir)
+	if err != nil {
+		return nil, err
 	}
-	body, notes, _ := strings.Cut(a.Text, "\n")
-	_ = body
-	for _, c := range a.Citations {
-		who := ""
-		if c.Speaker != "" {
-			who = " — " + c.Speaker
-		}
-		fmt.Fprintf(w, "  %s [¶%d%s]\n", c.Quote, c.Paragraph, who)
+	cfg := bot.Config{Library: lib, Logger: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	if err := configureLLM(&cfg, e.getenv); err != nil {
+		return nil, err
 	}
-	if notes != "" {
-		fmt.Fprintf(w, "\n  %s\n", notes)
-	}
-	fmt.Fprintf(w, "\n  Source: %s\n\n", sourceLine(lib, a.Citations))
-}
-
-// sourceLine names the stories cited: "CNN, 2025-10-21 (story-id)".
-func sourceLine(lib *knowledge.Library, cs []knowledge.Citation) string {
-	var parts []string
-	seen := map[string]bool{}
-	for _, c := range cs {
-		if seen[c.Story] {
-			continue
-		}
-		seen[c.Story] = true
-		if s := lib.Story(c.Story); s != nil {
-			part := s.Source()
-			if s.URL != "" {
-				part += " " + s.URL
-			}
-			parts = append(parts, part+" ("+s.ID+")")
-		}
-	}
-	return strings.Join(parts, "; ")
+	return bot.NewHandler(cfg), nil
 }
 
 // quoteJSON is the stable `quote --json` contract.
