@@ -1,0 +1,219 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs storybot in-process with the given stdin and environment.
+func runCLI(t *testing.T, stdin string, vars map[string]string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, env{
+		stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb,
+		getenv: func(k string) string { return vars[k] },
+	})
+	return out.String(), errb.String(), code
+}
+
+func seedParagraphs(t *testing.T) map[int]string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "knowledge", "seed", "2025-10-21-rubio-lavrov-meeting-tabled.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks []string
+	for _, b := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n\n") {
+		if strings.TrimSpace(b) != "" {
+			blocks = append(blocks, strings.Join(strings.Fields(b), " "))
+		}
+	}
+	out := map[int]string{}
+	for i, b := range blocks[1:] {
+		out[i+1] = b
+	}
+	return out
+}
+
+func TestAskJSONKeepsTheContract(t *testing.T) {
+	paras := seedParagraphs(t)
+	in := "Why was the Rubio-Lavrov meeting put on hold?\nWhat will the weather be like in Budapest next week?\nWho wrote this story?\n"
+	out, errOut, code := runCLI(t, in, nil, "ask", "--json", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d JSON lines for 3 questions:\n%s", len(lines), out)
+	}
+	type cite struct {
+		Story     string `json:"story"`
+		Paragraph int    `json:"paragraph"`
+		Quote     string `json:"quote"`
+	}
+	var got []struct {
+		Question  string `json:"question"`
+		Abstained bool   `json:"abstained"`
+		Mode      string `json:"mode"`
+		Text      string `json:"text"`
+		Citations []cite `json:"citations"`
+	}
+	for _, l := range lines {
+		var v struct {
+			Question  string `json:"question"`
+			Abstained bool   `json:"abstained"`
+			Mode      string `json:"mode"`
+			Text      string `json:"text"`
+			Citations []cite `json:"citations"`
+		}
+		if err := json.Unmarshal([]byte(l), &v); err != nil {
+			t.Fatalf("line %q: %v", l, err)
+		}
+		got = append(got, v)
+	}
+	t.Run("an answerable question cites the right paragraph verbatim", func(t *testing.T) {
+		a := got[0]
+		if a.Abstained || a.Mode != "quote" || len(a.Citations) == 0 || a.Citations[0].Paragraph != 4 {
+			t.Fatalf("got %+v", a)
+		}
+		for _, c := range a.Citations {
+			if !strings.Contains(paras[c.Paragraph], strings.Join(strings.Fields(c.Quote), " ")) {
+				t.Errorf("¶%d quote not verbatim: %q", c.Paragraph, c.Quote)
+			}
+			if c.Story != "2025-10-21-rubio-lavrov-meeting-tabled" {
+				t.Errorf("story id %q", c.Story)
+			}
+		}
+	})
+	t.Run("an unanswerable question abstains with no citations", func(t *testing.T) {
+		if a := got[1]; !a.Abstained || len(a.Citations) != 0 || a.Citations == nil && !strings.Contains(lines[1], `"citations":[]`) {
+			t.Fatalf("got %+v (%s)", a, lines[1])
+		}
+	})
+	t.Run("a question about the story itself is answered from the byline", func(t *testing.T) {
+		if a := got[2]; a.Abstained || !strings.Contains(a.Text, "Kristen Holmes") {
+			t.Fatalf("got %+v", a)
+		}
+	})
+}
+
+func TestQuoteJSONListsASpeakersWords(t *testing.T) {
+	out, _, code := runCLI(t, "Peskov\nPutin\nbattle line\n", nil, "quote", "--json", "-")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var res []struct {
+		Query  string `json:"query"`
+		Quotes []struct {
+			Speaker   string `json:"speaker"`
+			Paragraph int    `json:"paragraph"`
+			Quote     string `json:"quote"`
+		} `json:"quotes"`
+		Note string `json:"note"`
+	}
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var v = struct {
+			Query  string `json:"query"`
+			Quotes []struct {
+				Speaker   string `json:"speaker"`
+				Paragraph int    `json:"paragraph"`
+				Quote     string `json:"quote"`
+			} `json:"quotes"`
+			Note string `json:"note"`
+		}{}
+		if err := json.Unmarshal([]byte(l), &v); err != nil {
+			t.Fatal(err)
+		}
+		res = append(res, v)
+	}
+	if len(res) != 3 {
+		t.Fatalf("%d results", len(res))
+	}
+	if q := res[0].Quotes; len(q) != 1 || q[0].Paragraph != 9 || q[0].Speaker != "Dmitry Peskov" {
+		t.Errorf("Peskov: %+v", q)
+	}
+	if len(res[1].Quotes) != 0 || res[1].Note == "" {
+		t.Errorf("Putin is never quoted, got %+v", res[1])
+	}
+	if q := res[2].Quotes; len(q) == 0 || q[0].Paragraph != 19 {
+		t.Errorf("battle line: %+v", q)
+	}
+}
+
+func TestBadInputIsRefusedClearly(t *testing.T) {
+	long := strings.Repeat("a", 2001)
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		errHas string
+	}{
+		{"an empty question prints usage", []string{"ask", ""}, exitUsage, "usage"},
+		{"no question at all prints usage", []string{"ask"}, exitUsage, "usage"},
+		{"an over-long question is an error", []string{"ask", long}, exitUsage, "longer than 2000"},
+		{"a missing stories folder is named", []string{"ask", "--stories", "/no/such/dir", "why?"}, exitErr, "/no/such/dir"},
+		{"an unknown command prints usage", []string{"frobnicate"}, exitUsage, "unknown command"},
+		{"an unknown mode is refused", []string{"ask", "--mode", "poetry", "why?"}, exitUsage, "--mode"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, errOut, code := runCLI(t, "", nil, tt.args...)
+			if code != tt.code || !strings.Contains(errOut, tt.errHas) {
+				t.Fatalf("exit %d, stderr %q; want exit %d mentioning %q", code, errOut, tt.code, tt.errHas)
+			}
+		})
+	}
+}
+
+func TestStoriesFolderReplacesTheEmbeddedStory(t *testing.T) {
+	dir := t.TempDir()
+	story := "date 2026-03-02 By Ana Ruiz, Daily Planet\n\nThe city council voted 7-2 on Monday to close the old bridge.\n\n“We had no choice,” Mayor Lena Ortiz said.\n"
+	if err := os.WriteFile(filepath.Join(dir, "bridge.txt"), []byte(story), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := runCLI(t, "", nil, "stories", "--json", "--stories", dir)
+	if code != 0 || !strings.Contains(out, `"id":"bridge"`) || strings.Contains(out, "rubio") {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	out, _, _ = runCLI(t, "", nil, "quote", "--stories", dir, "--json", "Ortiz")
+	if !strings.Contains(out, "We had no choice") || !strings.Contains(out, `"story":"bridge"`) {
+		t.Fatalf("quote Ortiz: %s", out)
+	}
+}
+
+func TestChatAnswersOneReplyPerLineFromAPipe(t *testing.T) {
+	in := strings.Join([]string{
+		"Why was the Rubio-Lavrov meeting put on hold?",
+		"/quote Peskov",
+		"/stories",
+		"/digest",
+		"/help",
+		"What did Volodymyr Zelensky say?",
+		"/quit",
+		"this line comes after quit and is never answered",
+	}, "\n")
+	out, errOut, code := runCLI(t, in, nil, "chat")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"divergent expectations", "[¶4]",
+		"You cannot postpone what has not been scheduled", "Dmitry Peskov [¶9]",
+		"I know 1 story",
+		"Key points",
+		"quote <who or topic>",
+		"doesn't say",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("chat output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "never answered") {
+		t.Error("a line after /quit was answered")
+	}
+}
