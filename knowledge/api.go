@@ -48,6 +48,9 @@ type AskOptions struct {
 	MaxCitations int
 	// Story restricts the search to one story id; empty searches all.
 	Story string
+	// Strictness overrides the abstention threshold (AbstainStrict,
+	// AbstainNormal, AbstainLenient); zero means AbstainNormal.
+	Strictness float64
 }
 
 // Passage is a retrieved paragraph with its relevance score, for prompts.

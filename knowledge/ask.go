@@ -494,7 +494,21 @@ func (sn *snapshot) namedSpeakers(toks []token) []string {
 // of a person, or every content word of a description.
 func speakerNamed(sp Speaker, words map[string]bool) bool {
 	if sp.Person {
-		return words[strings.ToLower(lastWord(sp.Name))]
+		if words[strings.ToLower(lastWord(sp.Name))] {
+			return true
+		}
+		// "the mayor" names Mayor Linda Ortiz when the title's words are all there.
+		n := 0
+		for _, w := range strings.Fields(strings.ToLower(sp.Title)) {
+			if isStop(w) {
+				continue
+			}
+			if !words[w] {
+				return false
+			}
+			n++
+		}
+		return n > 0
 	}
 	n := 0
 	for _, w := range strings.Fields(strings.ToLower(sp.Name)) {
@@ -657,6 +671,30 @@ func (sn *snapshot) abstain(qr query, ranked []scored, opts AskOptions) bool {
 		return true
 	}
 	threshold := AbstainNormal
+	if opts.Strictness > 0 {
+		threshold = opts.Strictness
+	}
+	// "What did the mayor say about X": the named speaker's own words are
+	// the answer even when X is worded differently from the story.
+	if qr.quote && len(qr.speakers) > 0 {
+		if sx := sn.docs[ranked[0].doc].pix.sents[ranked[0].sent]; slices.Contains(qr.speakers, sx.sayer) {
+			return false
+		}
+	}
+	// "How many" and "how much" want a quantity: no sentence with a number
+	// among the candidates means the story does not give one.
+	if qr.kind == qHowMany {
+		hasNumber := false
+		for _, r := range ranked[:min(len(ranked), 5)] {
+			if sn.docs[r.doc].pix.sents[r.sent].feats&featNumber != 0 && r.sentCov >= 0.5 {
+				hasNumber = true
+				break
+			}
+		}
+		if !hasNumber {
+			return true
+		}
+	}
 	best := 0.0
 	for _, r := range ranked {
 		// Only the question's own words count here, not thread context.

@@ -129,8 +129,12 @@ func sentenceFeatures(s *Story, p *Paragraph, si int, text string) uint8 {
 			break
 		}
 	}
-	if durationRe.MatchString(text) {
-		f |= featDuration
+	for _, m := range durationRe.FindAllStringIndex(text, -1) {
+		// "every 15 minutes" is a frequency, not how long something lasts.
+		if !strings.HasSuffix(strings.ToLower(strings.TrimSpace(text[:m[0]])), "every") {
+			f |= featDuration
+			break
+		}
 	}
 	if numberRe.MatchString(text) {
 		f |= featNumber

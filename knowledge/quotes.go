@@ -45,32 +45,37 @@ type titleRef struct {
 func (a *analyser) paragraph(p *Paragraph) {
 	quotes := findQuoteMarks(p.Text)
 	var lastInPara string
-	for _, q := range quotes {
-		speaker := a.attribute(p, q)
-		if speaker == "" && lastInPara != "" {
-			speaker = lastInPara // a second quote with no attribution of its own
-		}
-		if speaker == "" && q.open == skipSpace(p.Text, 0) && a.lastAny != "" && q.closed {
-			speaker = a.lastAny // a paragraph that opens with a quote continues the last speaker
-		}
-		if speaker != "" {
-			lastInPara = speaker
-			a.noteSpeaker(speaker)
-		}
-		inner := trimQuoteInner(p.Text, q.innerStart, q.innerEnd)
-		if inner.End-inner.Start < 2 {
-			continue
-		}
-		a.story.Quotes = append(a.story.Quotes, Quote{
-			Story: a.story.ID, Paragraph: p.N, Span: inner, Text: p.Text[inner.Start:inner.End], Speaker: speaker,
-		})
-	}
-	// Sentences that report speech without quotation marks ("Peskov said
-	// on Tuesday that …") still set who "he" is in the next paragraph.
+	next := 0 // the next quotation to attribute
+	// Sentences are read in order so that "he" means whoever spoke last,
+	// whether quoted or reported ("Patel, who voted against, said …").
 	for _, sp := range p.Sentences {
+		for next < len(quotes) && quotes[next].open < sp.End {
+			q := quotes[next]
+			next++
+			speaker := a.attribute(p, q)
+			if speaker == "" && lastInPara != "" {
+				speaker = lastInPara // a second quote with no attribution of its own
+			}
+			if speaker == "" && q.open == skipSpace(p.Text, 0) && a.lastAny != "" && q.closed {
+				speaker = a.lastAny // a paragraph that opens with a quote continues the last speaker
+			}
+			if speaker != "" {
+				lastInPara = speaker
+				a.noteSpeaker(speaker)
+			}
+			inner := trimQuoteInner(p.Text, q.innerStart, q.innerEnd)
+			if inner.End-inner.Start < 2 {
+				continue
+			}
+			a.story.Quotes = append(a.story.Quotes, Quote{
+				Story: a.story.ID, Paragraph: p.N, Span: inner, Text: p.Text[inner.Start:inner.End], Speaker: speaker,
+			})
+		}
 		if hasQuoteIn(quotes, sp) {
 			continue
 		}
+		// Reported speech ("Peskov said on Tuesday that …") sets who "he"
+		// is next, and who the sentence's claim comes from.
 		sent := p.Text[sp.Start:sp.End]
 		toks := tokenize(sent)
 		for vi, t := range toks {
@@ -83,6 +88,7 @@ func (a *analyser) paragraph(p *Paragraph) {
 			}
 			if np != "" {
 				a.noteSpeaker(np)
+				lastInPara = np
 				if a.story.reported == nil {
 					a.story.reported = map[[2]int]string{}
 				}
@@ -282,7 +288,7 @@ func hasBoundary(gap string) bool {
 
 // npStop are words that end a noun phrase when reading away from its verb.
 var npStop = toSet(`that which who whom whose when while after before because since if but though although as so
-than where and or to for on by into about over under during until unless whether said says told
+than where and or to on by into about over under during until unless whether said says told
 monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow earlier later
 meanwhile however also then still yet again now once has have had was were is are will would could should
 can may might did does do been being not never`)
@@ -386,8 +392,9 @@ func sentenceSubject(text string, toks []token) string {
 			end = k
 			continue
 		}
-		// A lower-case word after a name is usually the verb ("Kremlin played").
-		if seenCap && !isNounish(w) {
+		// A lower-case word after a name is usually the verb ("Kremlin
+		// played"), unless a name follows it ("Council member Raj Patel").
+		if seenCap && !isNounish(w) && !(k+1 < len(toks) && toks[k+1].Cap && !hasBoundary(text[toks[k].End:toks[k+1].Start])) {
 			break
 		}
 		if strings.HasSuffix(w, "ed") || isVerbish(w) {
@@ -474,7 +481,9 @@ func (a *analyser) resolveNP(np string) string {
 	}
 	det := strings.ToLower(toks[0].Word)
 	_, hasDet := determiners[det]
-	if nameStart < len(toks) && !(hasDet && nameStart == 1) {
+	// "Department of Transportation" after "of"/"for" names an organisation.
+	afterPrep := nameStart > 0 && nameStart < len(toks) && isPrep(strings.ToLower(toks[nameStart-1].Word))
+	if nameStart < len(toks) && !(hasDet && nameStart == 1) && !afterPrep {
 		name := np[toks[nameStart].Start:]
 		title := strings.TrimSpace(np[:toks[nameStart].Start])
 		if hasDet {
@@ -492,13 +501,8 @@ func (a *analyser) resolveNP(np string) string {
 	}
 	desc = singularSource(trimTrailingOf(desc))
 	// "brief US State Department readout" → "US State Department readout".
-	if dt := tokenize(desc); len(dt) > 1 && !dt[0].Cap {
-		for _, t := range dt {
-			if t.Cap {
-				desc = desc[t.Start:]
-				break
-			}
-		}
+	if dt := tokenize(desc); len(dt) > 2 && !dt[0].Cap && dt[1].Cap {
+		desc = desc[dt[1].Start:]
 	}
 	if det == "the" {
 		if prior := a.findByHead(desc); prior != "" {
@@ -520,13 +524,26 @@ func isAcronym(w string) bool {
 	return true
 }
 
-// trimTrailingOf drops a closing "of …" phrase from a long description:
-// "brief US State Department readout of the call" → "… readout".
+// trimTrailingOf drops a closing "of the …" phrase about a thing from a
+// long description: "brief US State Department readout of the call" →
+// "… readout"; "Department of Transportation" stays whole.
 func trimTrailingOf(desc string) string {
-	if i := strings.Index(desc, " of "); i > 0 && len(strings.Fields(desc[:i])) >= 2 {
-		return desc[:i]
+	i := strings.Index(desc, " of the ")
+	if i > 0 && len(strings.Fields(desc[:i])) >= 2 {
+		rest := desc[i+len(" of the "):]
+		if r, _ := utf8.DecodeRuneInString(rest); unicode.IsLower(r) {
+			return desc[:i]
+		}
 	}
 	return desc
+}
+
+func isPrep(w string) bool {
+	switch w {
+	case "of", "for", "at", "from", "in", "with", "to", "on":
+		return true
+	}
+	return false
 }
 
 func singularSource(desc string) string {
