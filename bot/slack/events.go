@@ -233,10 +233,15 @@ func plainText(s, botUserID string) string {
 			b.WriteString(s)
 			break
 		}
+		// The token is the innermost <…>; a stray < before it is text.
+		i += strings.LastIndexByte(s[i:i+j], '<')
+		j = strings.IndexByte(s[i:], '>')
 		b.WriteString(s[:i])
-		b.WriteByte(' ')
-		b.WriteString(markupLabel(s[i+1:i+j], botUserID))
-		b.WriteByte(' ')
+		if label := markupLabel(s[i+1:i+j], botUserID); label != "" {
+			b.WriteString(label)
+		} else {
+			b.WriteByte(' ') // "why<@UBOT>now" must not become "whynow"
+		}
 		s = s[i+j+1:]
 	}
 	out := strings.Join(strings.Fields(slackUnescaper.Replace(b.String())), " ")
@@ -264,13 +269,13 @@ func markupLabel(tok, botUserID string) string {
 		}
 		return body
 	case strings.HasPrefix(body, "!"):
-		if hasLabel && label != "" {
-			return label
-		}
 		name, _, _ := strings.Cut(body[1:], "^")
 		switch name {
 		case "channel", "here", "everyone":
 			return "@" + name
+		}
+		if hasLabel && label != "" {
+			return label // user groups (<!subteam^S1|@team>), dates
 		}
 		return ""
 	default:

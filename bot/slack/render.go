@@ -111,14 +111,12 @@ func quotesToShow(r bot.Reply) []bot.Quote {
 // split to fit sections.
 func quoteChunks(q bot.Quote) []string {
 	var b strings.Builder
-	for i, line := range strings.Split(strings.TrimSpace(q.Text), "\n") {
-		if i > 0 {
-			b.WriteByte('\n')
+	for _, line := range strings.Split(q.Text, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			b.WriteString("> " + escape(line) + "\n")
 		}
-		b.WriteString("> ")
-		b.WriteString(escape(strings.TrimSpace(line)))
 	}
-	b.WriteString("\n— ")
+	b.WriteString("— ")
 	if q.Speaker != "" {
 		b.WriteString("*" + escape(q.Speaker) + "* · ")
 	}
@@ -126,7 +124,7 @@ func quoteChunks(q bot.Quote) []string {
 	var out []string
 	for _, chunk := range splitText(b.String(), maxSectionLen-2) {
 		chunk = strings.TrimSpace(chunk)
-		if chunk == "" {
+		if chunk == "" || chunk == ">" {
 			continue
 		}
 		if !strings.HasPrefix(chunk, ">") && !strings.HasPrefix(chunk, "— ") {
@@ -148,8 +146,9 @@ func contextElements(r bot.Reply) []slackapi.MixedElement {
 		els = append(els, mrkdwn("Source: "+truncateEscaped(escape(src), maxContextText)))
 	}
 	mode := ""
+	empty := strings.TrimSpace(r.Text) == "" && len(r.Quotes) == 0
 	switch {
-	case r.Abstained || (r.Kind != bot.KindAnswer && r.Kind != bot.KindQuotes && r.Kind != bot.KindDigest):
+	case r.Abstained || empty || (r.Kind != bot.KindAnswer && r.Kind != bot.KindQuotes && r.Kind != bot.KindDigest):
 	case r.Mode == bot.ModeSummary:
 		model := strings.TrimSpace(r.Model)
 		if model == "" {
@@ -159,11 +158,17 @@ func contextElements(r bot.Reply) []slackapi.MixedElement {
 	case r.Mode == bot.ModeQuote || r.Kind == bot.KindQuotes:
 		mode = "quoted from the story"
 	}
+	note := strings.TrimSpace(r.Note)
+	if mode != "" && strings.Contains(note, mode) {
+		// The handler's note already says how ("key points quoted from
+		// the story"); one line is enough.
+		mode = ""
+	}
 	if mode != "" {
 		els = append(els, mrkdwn("_"+truncateEscaped(escape(mode), maxContextText)+"_"))
 	}
-	if note := strings.TrimSpace(r.Note); note != "" && note != mode {
-		els = append(els, mrkdwn(truncateEscaped(escape(note), maxContextText)))
+	if note != "" {
+		els = append(els, mrkdwn("_"+truncateEscaped(escape(note), maxContextText)+"_"))
 	}
 	return els
 }
@@ -213,12 +218,32 @@ func linkURL(raw string) (string, bool) {
 }
 
 func feedbackBlock(r bot.Reply) slackapi.Block {
-	value := encodeFeedback(r.Question, r.Text)
+	value := encodeFeedback(r.Question, feedbackAnswer(r))
 	up := slackapi.NewButtonBlockElement(actionHelpful, value,
 		slackapi.NewTextBlockObject(slackapi.PlainTextType, "👍 Helpful", true, false))
 	down := slackapi.NewButtonBlockElement(actionNotHelpful, value,
 		slackapi.NewTextBlockObject(slackapi.PlainTextType, "👎 Not helpful", true, false))
 	return slackapi.NewActionBlock(feedbackBlockID, up, down)
+}
+
+// feedbackAnswer is the answer as recorded with a 👍/👎: the text and any
+// quotes it does not already contain, so a quotes reply is recorded with
+// what was quoted and not just its heading.
+func feedbackAnswer(r bot.Reply) string {
+	var b strings.Builder
+	b.WriteString(strings.TrimSpace(r.Text))
+	for _, q := range r.Quotes {
+		text := strings.TrimSpace(q.Text)
+		if text == "" || strings.Contains(r.Text, text) {
+			continue
+		}
+		b.WriteString("\n“" + text + "”")
+		if q.Speaker != "" {
+			b.WriteString(" — " + q.Speaker)
+		}
+		b.WriteString(" [¶" + strconv.Itoa(q.Paragraph) + "]")
+	}
+	return strings.TrimSpace(b.String())
 }
 
 func emptyText(k bot.Kind) string {

@@ -73,7 +73,7 @@ type Options struct {
 
 // Kinds reported to Options.OnEvent.
 const (
-	EventConnected   = "connected"    // a Socket Mode connection is up
+	EventConnected   = "connected"    // a Socket Mode connection is up, or HTTP mode is ready
 	EventReconnect   = "reconnect"    // a Socket Mode connection was replaced
 	EventAnswer      = "answer"       // a reply was delivered to Slack
 	EventRateLimited = "rate_limited" // Slack answered 429; the call is retried after Retry-After
@@ -235,6 +235,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	a.base = ctx
 	a.mu.Unlock()
 	a.connected.Store(true)
+	a.event(EventConnected)
 	<-ctx.Done()
 	a.connected.Store(false)
 	a.drain()

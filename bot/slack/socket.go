@@ -56,7 +56,7 @@ func (a *Adapter) onSocketEvent(ctx context.Context, sm socketClient, evt socket
 	case socketmode.EventTypeConnected:
 		a.connected.Store(true)
 		if c, ok := evt.Data.(*socketmode.ConnectedEvent); ok && c.ConnectionCount > 0 {
-			a.log.Info("slack: reconnected", "connection", c.ConnectionCount)
+			a.log.Info("slack: reconnected", "connection", c.ConnectionCount+1)
 			a.event(EventReconnect)
 		} else {
 			a.log.Info("slack: connected")
