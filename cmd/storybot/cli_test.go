@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/storybot/storybot/internal/openaitest"
 )
 
 // runCLI runs storybot in-process with the given stdin and environment.
@@ -216,4 +218,36 @@ func TestChatAnswersOneReplyPerLineFromAPipe(t *testing.T) {
 	if strings.Contains(out, "never answered") {
 		t.Error("a line after /quit was answered")
 	}
+}
+
+func TestAskSummaryModeUsesTheConfiguredLLM(t *testing.T) {
+	srv := openaitest.New(t)
+	srv.Reply(`A White House official said the meeting "has been put on hold for the time being" [¶4].`)
+	vars := map[string]string{"OPENAI_MODEL": "fake-model", "OPENAI_BASE_URL": srv.URL(), "OPENAI_API_KEY": "sk-test"}
+	out, errOut, code := runCLI(t, "", vars, "ask", "--json", "--mode", "summary", "Why was the Rubio-Lavrov meeting put on hold?")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Mode      string `json:"mode"`
+		Text      string `json:"text"`
+		Citations []struct {
+			Paragraph int    `json:"paragraph"`
+			Quote     string `json:"quote"`
+		} `json:"citations"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	paras := seedParagraphs(t)
+	if got.Mode != "summary" || len(got.Citations) == 0 || got.Citations[0].Paragraph != 4 ||
+		!strings.Contains(paras[4], got.Citations[0].Quote) {
+		t.Fatalf("got %+v", got)
+	}
+	t.Run("quote mode ignores the LLM", func(t *testing.T) {
+		out, _, _ := runCLI(t, "", vars, "ask", "--json", "--mode", "quote", "Why was the Rubio-Lavrov meeting put on hold?")
+		if !strings.Contains(out, `"mode":"quote"`) {
+			t.Fatalf("got %s", out)
+		}
+	})
 }
