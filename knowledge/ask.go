@@ -91,7 +91,7 @@ func (l *Library) Ask(question string, opts AskOptions) (Answer, error) {
 	if maxC <= 0 {
 		maxC = 3
 	}
-	picked := pickSentences(ranked, maxC)
+	picked := pickSentences(sn, qr, ranked, maxC)
 	var text []string
 	for _, r := range picked {
 		c := sn.citation(r)
@@ -641,25 +641,27 @@ func coverage(terms []qterm, has func(uint32) bool) float64 {
 	return got / total
 }
 
-func cueBonus(k queryKind, f uint8) float64 {
-	var want uint8
+// cueFeature is the sentence feature a question type looks for.
+func cueFeature(k queryKind) uint8 {
 	switch k {
 	case qWhen:
-		want = featDate
+		return featDate
 	case qWhere:
-		want = featPlace
+		return featPlace
 	case qWhy:
-		want = featCause
+		return featCause
 	case qHowLong:
-		want = featDuration
+		return featDuration
 	case qHowMany:
-		want = featNumber
+		return featNumber
 	case qWho:
-		want = featPerson | featQuote
-	default:
-		return 0
+		return featPerson | featQuote
 	}
-	if f&want != 0 {
+	return 0
+}
+
+func cueBonus(k queryKind, f uint8) float64 {
+	if want := cueFeature(k); want != 0 && f&want != 0 {
 		return 0.12
 	}
 	return 0
@@ -715,17 +717,30 @@ func (sn *snapshot) abstain(qr query, ranked []scored, opts AskOptions) bool {
 }
 
 // pickSentences chooses up to n sentences: the best one, then others that
-// score nearly as well.
-func pickSentences(ranked []scored, n int) []scored {
+// score nearly as well. When the best sentence lacks what the question
+// type asks for (a reason, a duration, a date) and another sentence of the
+// same paragraph has it, that one comes along: "why was it put on hold?"
+// wants the sentence that gives the reason, not only the one that says so.
+func pickSentences(sn *snapshot, qr query, ranked []scored, n int) []scored {
 	out := []scored{ranked[0]}
+	if want := cueFeature(qr.kind); want != 0 && sn.docs[ranked[0].doc].pix.sents[ranked[0].sent].feats&want == 0 {
+		for _, r := range ranked[1:] {
+			if r.doc == ranked[0].doc && sn.docs[r.doc].pix.sents[r.sent].feats&want != 0 && r.sentCov > 0 {
+				out = append(out, r)
+				break
+			}
+		}
+	}
 	for _, r := range ranked[1:] {
-		if len(out) == n {
+		if len(out) >= n {
 			break
 		}
 		if r.score < 0.75*ranked[0].score || r.sentCov == 0 {
 			break
 		}
-		out = append(out, r)
+		if !slices.ContainsFunc(out, func(x scored) bool { return x.doc == r.doc && x.sent == r.sent }) {
+			out = append(out, r)
+		}
 	}
 	return out
 }

@@ -84,9 +84,46 @@ type sentIndex struct {
 	speaker, sayer string
 }
 
-// indexStory tokenises the content paragraphs of s.
+var twoRe = regexp.MustCompile(`(?i)\b(?:the|both) two (\w+)|\bthe pair\b|\bboth men\b|\bboth women\b`)
+
+// namedPairs returns the surnames of the people a text names in pairs
+// ("Rubio and Lavrov", "Trump-Putin").
+func namedPairs(s *Story, toks []token, text string) [][2]string {
+	isName := func(t token) bool {
+		_, ok := s.Mentions[strings.ToLower(t.Word)]
+		return ok && t.Cap
+	}
+	var out [][2]string
+	for i := 1; i < len(toks); i++ {
+		b := toks[i]
+		if !isName(b) {
+			continue
+		}
+		if a := toks[i-1]; isName(a) && (text[a.End:b.Start] == "-" || text[a.End:b.Start] == "–") {
+			out = append(out, [2]string{a.Term, b.Term})
+		} else if i > 1 && strings.EqualFold(toks[i-1].Word, "and") && isName(toks[i-2]) {
+			out = append(out, [2]string{toks[i-2].Term, b.Term})
+		}
+	}
+	return out
+}
+
+// pairKey orders a pair so "Lavrov and Rubio" counts with "Rubio-Lavrov".
+func pairKey(p [2]string) [2]string {
+	if p[0] > p[1] {
+		p[0], p[1] = p[1], p[0]
+	}
+	return p
+}
+
+// indexStory tokenises the content paragraphs of s. "The two diplomats"
+// is indexed with the names of the pair of people the story has so far
+// named together most often, so a question naming them finds the
+// paragraph that does not.
 func indexStory(s *Story) *storyIndex {
 	ix := &storyIndex{}
+	var pair [2]string
+	pairs := map[[2]string]int{}
 	for pi := range s.Paragraphs {
 		p := &s.Paragraphs[pi]
 		if p.Kind != KindContent {
@@ -96,7 +133,23 @@ func indexStory(s *Story) *storyIndex {
 		for si, sp := range p.Sentences {
 			text := p.Text[sp.Start:sp.End]
 			six := sentIndex{span: sp}
-			for _, t := range tokenize(text) {
+			toks := tokenize(text)
+			if pair[0] != "" && twoRe.MatchString(text) {
+				for _, term := range pair {
+					id := termID(term)
+					pix.tf[id]++
+					pix.length++
+					six.terms = append(six.terms, id)
+				}
+			}
+			for _, np := range namedPairs(s, toks, text) {
+				k := pairKey(np)
+				pairs[k]++
+				if pairs[k] >= pairs[pair] {
+					pair = k
+				}
+			}
+			for _, t := range toks {
 				lw := strings.ToLower(t.Word)
 				if isStop(lw) {
 					continue
@@ -130,8 +183,11 @@ func sentenceFeatures(s *Story, p *Paragraph, si int, text string) uint8 {
 		}
 	}
 	for _, m := range durationRe.FindAllStringIndex(text, -1) {
-		// "every 15 minutes" is a frequency, not how long something lasts.
-		if !strings.HasSuffix(strings.ToLower(strings.TrimSpace(text[:m[0]])), "every") {
+		// "every 15 minutes" is a frequency and "two months since" an age,
+		// not how long something lasted.
+		before := strings.ToLower(strings.TrimSpace(text[:m[0]]))
+		after := strings.ToLower(strings.TrimSpace(text[m[1]:]))
+		if !strings.HasSuffix(before, "every") && !strings.HasPrefix(after, "since") && !strings.HasPrefix(after, "ago") {
 			f |= featDuration
 			break
 		}
