@@ -1,0 +1,619 @@
+// Package config is storybot's configuration as plain data: one YAML file
+// plus environment overrides, with secrets only from the environment or
+// from files named by *_file keys. It reads nothing by itself: callers
+// pass the file path and a getenv function.
+package config
+
+import (
+	"bytes"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is everything storybot can be told.
+type Config struct {
+	Stories StoriesConfig  `yaml:"stories"`
+	Answer  AnswerConfig   `yaml:"answer"`
+	LLM     LLMConfig      `yaml:"llm"`
+	Slack   SlackConfig    `yaml:"slack"`
+	Discord DiscordConfig  `yaml:"discord"`
+	Digests []DigestConfig `yaml:"digests"`
+	Limits  LimitsConfig   `yaml:"limits"`
+	// Admins may add stories from chat: "slack:U123", "discord:1234".
+	Admins  []string      `yaml:"admins"`
+	Store   StoreConfig   `yaml:"store"`
+	HTTP    HTTPConfig    `yaml:"http"`
+	Logging LoggingConfig `yaml:"logging"`
+}
+
+// StoriesConfig says where stories come from.
+type StoriesConfig struct {
+	// Dir is a folder of story files; empty uses the embedded story.
+	Dir string `yaml:"dir"`
+	// EmbeddedDefault serves the embedded story when Dir is empty.
+	EmbeddedDefault bool `yaml:"embedded_default"`
+	// Watch reloads the folder when files change.
+	Watch          bool     `yaml:"watch"`
+	RescanInterval Duration `yaml:"rescan_interval"`
+	// AllowPrivateURLs lets `story add` fetch from private and loopback
+	// addresses (off: a chat user could otherwise probe the network).
+	AllowPrivateURLs bool `yaml:"allow_private_urls"`
+}
+
+// AnswerConfig tunes answers.
+type AnswerConfig struct {
+	Mode      string `yaml:"mode"`       // quote, summary or auto
+	MaxQuotes int    `yaml:"max_quotes"` // cited sentences per answer
+	Abstain   string `yaml:"abstain"`    // strict, normal or lenient
+}
+
+// LLMConfig configures summary mode.
+type LLMConfig struct {
+	BaseURL       string   `yaml:"base_url"`
+	APIKey        string   `yaml:"api_key"` // secret: OPENAI_API_KEY or api_key_file only
+	APIKeyFile    string   `yaml:"api_key_file"`
+	Model         string   `yaml:"model"`
+	Azure         bool     `yaml:"azure"`
+	APIVersion    string   `yaml:"api_version"`
+	Temperature   float64  `yaml:"temperature"`
+	Timeout       Duration `yaml:"timeout"`
+	MaxParagraphs int      `yaml:"max_paragraphs"`
+	MaxRetries    int      `yaml:"max_retries"`
+	CacheSize     int      `yaml:"cache_size"`
+	CacheTTL      Duration `yaml:"cache_ttl"`
+}
+
+// SlackConfig configures the Slack adapter.
+type SlackConfig struct {
+	Mode              string            `yaml:"mode"` // socket or http
+	BotToken          string            `yaml:"bot_token"`
+	BotTokenFile      string            `yaml:"bot_token_file"`
+	AppToken          string            `yaml:"app_token"`
+	AppTokenFile      string            `yaml:"app_token_file"`
+	SigningSecret     string            `yaml:"signing_secret"`
+	SigningSecretFile string            `yaml:"signing_secret_file"`
+	APIURL            string            `yaml:"api_url"`
+	Commands          map[string]string `yaml:"commands"` // ask/quote/digest → "/ask"…
+	Ephemeral         bool              `yaml:"ephemeral"`
+}
+
+// DiscordConfig configures the Discord adapter.
+type DiscordConfig struct {
+	Token         string `yaml:"token"`
+	TokenFile     string `yaml:"token_file"`
+	AppID         string `yaml:"app_id"`
+	GuildID       string `yaml:"guild_id"`
+	PublicKey     string `yaml:"public_key"`
+	PublicKeyFile string `yaml:"public_key_file"`
+	APIURL        string `yaml:"api_url"`
+	Gateway       bool   `yaml:"gateway"`
+	Ephemeral     bool   `yaml:"ephemeral"`
+}
+
+// DigestConfig is one scheduled digest.
+type DigestConfig struct {
+	Name                string   `yaml:"name"`
+	Platform            string   `yaml:"platform"` // slack or discord
+	Channel             string   `yaml:"channel"`
+	Time                string   `yaml:"time"`     // "08:00"
+	Timezone            string   `yaml:"timezone"` // IANA, e.g. Europe/Budapest
+	Stories             []string `yaml:"stories"`  // empty: all
+	Mode                string   `yaml:"mode"`     // quote or summary
+	SkipUnchanged       *bool    `yaml:"skip_unchanged"`
+	IncludeTopQuestions bool     `yaml:"include_top_questions"`
+}
+
+// Unchanged reports whether an unchanged story gets a one-line note
+// instead of the same digest again (the default).
+func (d DigestConfig) Unchanged() bool { return d.SkipUnchanged == nil || *d.SkipUnchanged }
+
+// LimitsConfig caps question rates and sizes.
+type LimitsConfig struct {
+	PerUser        Rate `yaml:"per_user"`
+	PerChannel     Rate `yaml:"per_channel"`
+	MaxQuestionLen int  `yaml:"max_question_len"`
+}
+
+// StoreConfig configures the embedded database.
+type StoreConfig struct {
+	Path            string `yaml:"path"`
+	LogQuestionText bool   `yaml:"log_question_text"`
+}
+
+// HTTPConfig configures the health, metrics and webhook server.
+type HTTPConfig struct {
+	Addr            string   `yaml:"addr"`
+	ShutdownTimeout Duration `yaml:"shutdown_timeout"`
+}
+
+// LoggingConfig configures logs.
+type LoggingConfig struct {
+	Level           string `yaml:"level"`  // debug, info, warn, error
+	Format          string `yaml:"format"` // auto, json, text
+	LogQuestionText bool   `yaml:"log_question_text"`
+}
+
+// Default returns the configuration storybot uses with no file and no
+// environment: the embedded story, quote or auto mode, no platforms.
+func Default() Config {
+	return Config{
+		Stories: StoriesConfig{EmbeddedDefault: true, Watch: true, RescanInterval: Duration(30 * time.Second)},
+		Answer:  AnswerConfig{Mode: "auto", MaxQuotes: 3, Abstain: "normal"},
+		LLM: LLMConfig{Temperature: 0.2, Timeout: Duration(20 * time.Second), MaxParagraphs: 6, MaxRetries: 2,
+			CacheSize: 256, CacheTTL: Duration(time.Hour)},
+		Slack:   SlackConfig{Commands: map[string]string{"ask": "/ask", "quote": "/quote", "digest": "/digest"}},
+		Discord: DiscordConfig{Gateway: true},
+		Limits: LimitsConfig{PerUser: Rate{N: 10, Per: time.Minute}, PerChannel: Rate{N: 30, Per: time.Minute},
+			MaxQuestionLen: 2000},
+		Store:   StoreConfig{Path: "storybot.db", LogQuestionText: true},
+		HTTP:    HTTPConfig{Addr: "127.0.0.1:8080", ShutdownTimeout: Duration(10 * time.Second)},
+		Logging: LoggingConfig{Level: "info", Format: "auto"},
+	}
+}
+
+// EnvVar is an environment variable storybot reads.
+type EnvVar struct {
+	Name   string
+	Key    string // the config key it sets
+	Secret bool
+}
+
+// EnvVars lists every environment variable storybot reads. Each secret
+// also has a NAME_FILE form naming a file that holds it.
+var EnvVars = []EnvVar{
+	{"STORYBOT_STORIES", "stories.dir", false},
+	{"STORYBOT_MODE", "answer.mode", false},
+	{"OPENAI_BASE_URL", "llm.base_url", false},
+	{"OPENAI_API_KEY", "llm.api_key", true},
+	{"OPENAI_MODEL", "llm.model", false},
+	{"SLACK_BOT_TOKEN", "slack.bot_token", true},
+	{"SLACK_APP_TOKEN", "slack.app_token", true},
+	{"SLACK_SIGNING_SECRET", "slack.signing_secret", true},
+	{"SLACK_API_URL", "slack.api_url", false},
+	{"DISCORD_TOKEN", "discord.token", true},
+	{"DISCORD_APP_ID", "discord.app_id", false},
+	{"DISCORD_GUILD_ID", "discord.guild_id", false},
+	{"DISCORD_PUBLIC_KEY", "discord.public_key", true},
+	{"DISCORD_API_URL", "discord.api_url", false},
+	{"STORYBOT_DB", "store.path", false},
+	{"STORYBOT_HTTP_ADDR", "http.addr", false},
+	{"STORYBOT_LOG_LEVEL", "logging.level", false},
+}
+
+// FieldError is a problem with one configuration key.
+type FieldError struct {
+	Key string
+	Msg string
+}
+
+func (e *FieldError) Error() string { return e.Key + ": " + e.Msg }
+
+// Load builds the configuration: defaults, then the YAML file at path (if
+// path is not empty), then the environment, then secrets from *_file
+// paths; then it validates, reporting every problem at once.
+func Load(path string, getenv func(string) string) (Config, error) {
+	c := Default()
+	var errs []error
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return c, fmt.Errorf("config file: %w", err)
+		}
+		if err := c.decode(data); err != nil {
+			return c, fmt.Errorf("config file %s: %w", path, err)
+		}
+		errs = append(errs, c.secretsInFile()...)
+	}
+	if err := c.ApplyEnv(getenv); err != nil {
+		errs = append(errs, err)
+	}
+	errs = append(errs, c.readSecretFiles()...)
+	if err := c.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return c, errors.Join(errs...)
+}
+
+func (c *Config) decode(data []byte) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return err // an empty file is an empty config
+	}
+	return nil
+}
+
+// secretsInFile refuses secrets written into the YAML file itself.
+func (c *Config) secretsInFile() []error {
+	var errs []error
+	check := func(key, val, env string) {
+		if val != "" {
+			errs = append(errs, &FieldError{key, fmt.Sprintf("secrets do not belong in the config file; set %s or %s_file", env, key)})
+		}
+	}
+	check("llm.api_key", c.LLM.APIKey, "OPENAI_API_KEY")
+	check("slack.bot_token", c.Slack.BotToken, "SLACK_BOT_TOKEN")
+	check("slack.app_token", c.Slack.AppToken, "SLACK_APP_TOKEN")
+	check("slack.signing_secret", c.Slack.SigningSecret, "SLACK_SIGNING_SECRET")
+	check("discord.token", c.Discord.Token, "DISCORD_TOKEN")
+	check("discord.public_key", c.Discord.PublicKey, "DISCORD_PUBLIC_KEY")
+	// Clear them so a rejected secret is never used or printed.
+	c.LLM.APIKey, c.Slack.BotToken, c.Slack.AppToken, c.Slack.SigningSecret, c.Discord.Token, c.Discord.PublicKey = "", "", "", "", "", ""
+	return errs
+}
+
+// ApplyEnv overrides the configuration with the environment variables in
+// EnvVars (and NAME_FILE for secrets).
+func (c *Config) ApplyEnv(getenv func(string) string) error {
+	if getenv == nil {
+		return nil
+	}
+	set := func(name string, dst *string) {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	set("STORYBOT_STORIES", &c.Stories.Dir)
+	set("STORYBOT_MODE", &c.Answer.Mode)
+	set("OPENAI_BASE_URL", &c.LLM.BaseURL)
+	set("OPENAI_API_KEY", &c.LLM.APIKey)
+	set("OPENAI_API_KEY_FILE", &c.LLM.APIKeyFile)
+	set("OPENAI_MODEL", &c.LLM.Model)
+	set("SLACK_BOT_TOKEN", &c.Slack.BotToken)
+	set("SLACK_BOT_TOKEN_FILE", &c.Slack.BotTokenFile)
+	set("SLACK_APP_TOKEN", &c.Slack.AppToken)
+	set("SLACK_APP_TOKEN_FILE", &c.Slack.AppTokenFile)
+	set("SLACK_SIGNING_SECRET", &c.Slack.SigningSecret)
+	set("SLACK_SIGNING_SECRET_FILE", &c.Slack.SigningSecretFile)
+	set("SLACK_API_URL", &c.Slack.APIURL)
+	set("DISCORD_TOKEN", &c.Discord.Token)
+	set("DISCORD_TOKEN_FILE", &c.Discord.TokenFile)
+	set("DISCORD_APP_ID", &c.Discord.AppID)
+	set("DISCORD_GUILD_ID", &c.Discord.GuildID)
+	set("DISCORD_PUBLIC_KEY", &c.Discord.PublicKey)
+	set("DISCORD_PUBLIC_KEY_FILE", &c.Discord.PublicKeyFile)
+	set("DISCORD_API_URL", &c.Discord.APIURL)
+	set("STORYBOT_DB", &c.Store.Path)
+	set("STORYBOT_HTTP_ADDR", &c.HTTP.Addr)
+	set("STORYBOT_LOG_LEVEL", &c.Logging.Level)
+	// Slack in HTTP mode is what a signing secret without an app token means.
+	if getenv("SLACK_SIGNING_SECRET") != "" && getenv("SLACK_APP_TOKEN") == "" && c.Slack.AppToken == "" && c.Slack.Mode == "" {
+		c.Slack.Mode = "http"
+	}
+	return nil
+}
+
+// readSecretFiles fills secrets from their *_file paths when not set.
+func (c *Config) readSecretFiles() []error {
+	var errs []error
+	read := func(key, path string, dst *string) {
+		if path == "" || *dst != "" {
+			return
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			errs = append(errs, &FieldError{key + "_file", fmt.Sprintf("cannot read %s: %v", path, errors.Unwrap(err))})
+			return
+		}
+		*dst = strings.TrimSpace(string(data))
+	}
+	read("llm.api_key", c.LLM.APIKeyFile, &c.LLM.APIKey)
+	read("slack.bot_token", c.Slack.BotTokenFile, &c.Slack.BotToken)
+	read("slack.app_token", c.Slack.AppTokenFile, &c.Slack.AppToken)
+	read("slack.signing_secret", c.Slack.SigningSecretFile, &c.Slack.SigningSecret)
+	read("discord.token", c.Discord.TokenFile, &c.Discord.Token)
+	read("discord.public_key", c.Discord.PublicKeyFile, &c.Discord.PublicKey)
+	return errs
+}
+
+// SlackEnabled reports whether the Slack adapter should run.
+func (c Config) SlackEnabled() bool { return c.Slack.BotToken != "" }
+
+// SlackSocketMode reports whether Slack runs in Socket Mode.
+func (c Config) SlackSocketMode() bool {
+	switch c.Slack.Mode {
+	case "socket":
+		return true
+	case "http":
+		return false
+	}
+	return c.Slack.AppToken != "" || c.Slack.SigningSecret == ""
+}
+
+// DiscordEnabled reports whether the Discord adapter should run: a bot
+// token, or a public key and app id for HTTP interactions only.
+func (c Config) DiscordEnabled() bool {
+	return c.Discord.Token != "" || (c.Discord.PublicKey != "" && c.Discord.AppID != "")
+}
+
+// LLMEnabled reports whether summary mode has an LLM.
+func (c Config) LLMEnabled() bool { return c.LLM.Model != "" }
+
+var (
+	snowflakeRe = regexp.MustCompile(`^[0-9]{5,25}$`)
+	adminRe     = regexp.MustCompile(`^(slack|discord):[A-Za-z0-9_.-]+$`)
+)
+
+// Validate reports every problem with the configuration at once, each
+// naming its key: "slack.app_token: must start with xapp-".
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, &FieldError{key, fmt.Sprintf(format, args...)})
+	}
+	oneOf := func(key, val string, allowed ...string) {
+		for _, a := range allowed {
+			if val == a {
+				return
+			}
+		}
+		bad(key, "%q is not one of %s", val, strings.Join(allowed, ", "))
+	}
+	if c.Stories.Dir == "" && !c.Stories.EmbeddedDefault {
+		bad("stories.dir", "required when stories.embedded_default is false")
+	}
+	if c.Stories.Dir != "" {
+		if fi, err := os.Stat(c.Stories.Dir); err != nil || !fi.IsDir() {
+			bad("stories.dir", "%s is not a folder", c.Stories.Dir)
+		}
+	}
+	if c.Stories.RescanInterval < Duration(time.Second) {
+		bad("stories.rescan_interval", "must be at least 1s")
+	}
+	oneOf("answer.mode", c.Answer.Mode, "quote", "summary", "auto")
+	if c.Answer.Mode == "summary" && !c.LLMEnabled() {
+		bad("answer.mode", "summary needs an LLM: set llm.model (OPENAI_MODEL)")
+	}
+	if c.Answer.MaxQuotes < 1 || c.Answer.MaxQuotes > 10 {
+		bad("answer.max_quotes", "must be between 1 and 10")
+	}
+	oneOf("answer.abstain", c.Answer.Abstain, "strict", "normal", "lenient")
+	if c.LLM.Temperature < 0 || c.LLM.Temperature > 2 {
+		bad("llm.temperature", "must be between 0 and 2")
+	}
+	if c.LLM.Timeout <= 0 {
+		bad("llm.timeout", "must be positive")
+	}
+	if c.LLM.MaxParagraphs < 1 || c.LLM.MaxParagraphs > 20 {
+		bad("llm.max_paragraphs", "must be between 1 and 20")
+	}
+	if c.LLM.BaseURL != "" && !strings.HasPrefix(c.LLM.BaseURL, "http://") && !strings.HasPrefix(c.LLM.BaseURL, "https://") {
+		bad("llm.base_url", "must start with http:// or https://")
+	}
+	if c.LLM.Azure && c.LLM.BaseURL == "" {
+		bad("llm.base_url", "required for Azure OpenAI (your resource's endpoint)")
+	}
+	if c.LLM.MaxRetries < 0 || c.LLM.MaxRetries > 10 {
+		bad("llm.max_retries", "must be between 0 and 10")
+	}
+	if c.SlackEnabled() || c.Slack.AppToken != "" || c.Slack.SigningSecret != "" {
+		if c.Slack.Mode != "" {
+			oneOf("slack.mode", c.Slack.Mode, "socket", "http")
+		}
+		if !strings.HasPrefix(c.Slack.BotToken, "xoxb-") {
+			bad("slack.bot_token", "must start with xoxb- (the Bot User OAuth Token)")
+		}
+		if c.SlackSocketMode() && !strings.HasPrefix(c.Slack.AppToken, "xapp-") {
+			bad("slack.app_token", "must start with xapp- (an app-level token with connections:write) in socket mode")
+		}
+		if !c.SlackSocketMode() && c.Slack.SigningSecret == "" {
+			bad("slack.signing_secret", "required in http mode")
+		}
+	}
+	if c.Slack.APIURL != "" && !strings.HasPrefix(c.Slack.APIURL, "http") {
+		bad("slack.api_url", "must be an http(s) URL")
+	}
+	for _, k := range []string{"ask", "quote", "digest"} {
+		if v, ok := c.Slack.Commands[k]; ok && !strings.HasPrefix(v, "/") {
+			bad("slack.commands."+k, "must start with /")
+		}
+	}
+	for k := range c.Slack.Commands {
+		if k != "ask" && k != "quote" && k != "digest" {
+			bad("slack.commands."+k, "unknown command (ask, quote, digest)")
+		}
+	}
+	if c.DiscordEnabled() || c.Discord.AppID != "" {
+		if c.Discord.AppID == "" || !snowflakeRe.MatchString(c.Discord.AppID) {
+			bad("discord.app_id", "must be the numeric application id")
+		}
+		if c.Discord.GuildID != "" && !snowflakeRe.MatchString(c.Discord.GuildID) {
+			bad("discord.guild_id", "must be a numeric guild id")
+		}
+		if c.Discord.PublicKey != "" {
+			if b, err := hex.DecodeString(c.Discord.PublicKey); err != nil || len(b) != 32 {
+				bad("discord.public_key", "must be 64 hex characters (the application's ed25519 public key)")
+			}
+		}
+		if c.Discord.Token == "" && c.Discord.Gateway {
+			bad("discord.token", "required for the gateway (or set discord.gateway: false for HTTP interactions only)")
+		}
+	}
+	names := map[string]bool{}
+	for i, d := range c.Digests {
+		key := fmt.Sprintf("digests[%d]", i)
+		if d.Name == "" {
+			bad(key+".name", "required")
+		} else if names[d.Name] {
+			bad(key+".name", "%q is used by another digest", d.Name)
+		}
+		names[d.Name] = true
+		switch d.Platform {
+		case "slack":
+			if !c.SlackEnabled() {
+				bad(key+".platform", "slack is not configured (SLACK_BOT_TOKEN)")
+			}
+		case "discord":
+			if c.Discord.Token == "" {
+				bad(key+".platform", "discord is not configured (DISCORD_TOKEN)")
+			}
+		default:
+			bad(key+".platform", "%q is not one of slack, discord", d.Platform)
+		}
+		if d.Channel == "" {
+			bad(key+".channel", "required")
+		}
+		if !validClock(d.Time) {
+			bad(key+".time", "%q: want HH:MM (24-hour)", d.Time)
+		}
+		if d.Timezone == "" {
+			bad(key+".timezone", "required (an IANA name such as Europe/Budapest)")
+		} else if _, err := time.LoadLocation(d.Timezone); err != nil {
+			bad(key+".timezone", "unknown time zone %q", d.Timezone)
+		}
+		if d.Mode != "" {
+			oneOf(key+".mode", d.Mode, "quote", "summary")
+		}
+	}
+	if c.Limits.MaxQuestionLen < 1 {
+		bad("limits.max_question_len", "must be positive")
+	}
+	for i, a := range c.Admins {
+		if !adminRe.MatchString(a) {
+			bad(fmt.Sprintf("admins[%d]", i), "%q: want slack:USERID or discord:USERID", a)
+		}
+	}
+	if c.Store.Path == "" {
+		bad("store.path", "required")
+	}
+	if c.HTTP.Addr == "" {
+		bad("http.addr", "required")
+	}
+	if c.HTTP.ShutdownTimeout <= 0 {
+		bad("http.shutdown_timeout", "must be positive")
+	}
+	oneOf("logging.level", c.Logging.Level, "debug", "info", "warn", "error")
+	oneOf("logging.format", c.Logging.Format, "auto", "json", "text")
+	return errors.Join(errs...)
+}
+
+func validClock(s string) bool {
+	h, m, ok := strings.Cut(s, ":")
+	if !ok || len(m) != 2 || len(h) == 0 || len(h) > 2 {
+		return false
+	}
+	hh, err1 := strconv.Atoi(h)
+	mm, err2 := strconv.Atoi(m)
+	return err1 == nil && err2 == nil && hh >= 0 && hh < 24 && mm >= 0 && mm < 60
+}
+
+const redacted = "[redacted]"
+
+// Redacted returns a copy with every secret replaced by "[redacted]".
+func (c Config) Redacted() Config {
+	r := func(s *string) {
+		if *s != "" {
+			*s = redacted
+		}
+	}
+	r(&c.LLM.APIKey)
+	r(&c.Slack.BotToken)
+	r(&c.Slack.AppToken)
+	r(&c.Slack.SigningSecret)
+	r(&c.Discord.Token)
+	r(&c.Discord.PublicKey)
+	return c
+}
+
+// YAML renders the configuration (call it on Redacted() for display).
+func (c Config) YAML() ([]byte, error) {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(c); err != nil {
+		return nil, fmt.Errorf("config: render YAML: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// Secrets returns the secret values in use, so logs can be checked for
+// leaks and scrubbed.
+func (c Config) Secrets() []string {
+	var out []string
+	for _, s := range []string{c.LLM.APIKey, c.Slack.BotToken, c.Slack.AppToken, c.Slack.SigningSecret, c.Discord.Token} {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Duration is a time.Duration written as "20s" in YAML.
+type Duration time.Duration
+
+// UnmarshalYAML reads "20s", "1h".
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %q is not a duration like 20s or 1h", n.Line, n.Value)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML writes "20s".
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// D returns the time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// Rate is N events per Per, written "10/1m"; "0" or "" means unlimited.
+type Rate struct {
+	N   int
+	Per time.Duration
+}
+
+// ParseRate reads "10/1m", "30/1h" or "0".
+func ParseRate(s string) (Rate, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "0" {
+		return Rate{}, nil
+	}
+	ns, ps, ok := strings.Cut(s, "/")
+	if !ok {
+		return Rate{}, fmt.Errorf("%q: want N/duration, like 10/1m", s)
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(ns))
+	if err != nil || n < 0 {
+		return Rate{}, fmt.Errorf("%q: %q is not a count", s, ns)
+	}
+	ps = strings.TrimSpace(ps)
+	if ps != "" && (ps[0] < '0' || ps[0] > '9') {
+		ps = "1" + ps // "10/m"
+	}
+	per, err := time.ParseDuration(ps)
+	if err != nil || per <= 0 {
+		return Rate{}, fmt.Errorf("%q: %q is not a positive duration", s, ps)
+	}
+	return Rate{N: n, Per: per}, nil
+}
+
+// String writes "10/1m0s".
+func (r Rate) String() string {
+	if r.N == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%d/%s", r.N, r.Per)
+}
+
+// UnmarshalYAML reads a rate.
+func (r *Rate) UnmarshalYAML(n *yaml.Node) error {
+	v, err := ParseRate(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*r = v
+	return nil
+}
+
+// MarshalYAML writes a rate.
+func (r Rate) MarshalYAML() (any, error) { return r.String(), nil }
