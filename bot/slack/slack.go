@@ -145,6 +145,11 @@ type Adapter struct {
 	threads *recentSet // channel/thread_ts where the bot has answered
 	work    inflight
 	sem     chan struct{}
+	// hard is the parent of every answer. It outlives Run's context so a
+	// shutdown lets answers in flight finish, and is cancelled only when
+	// they overrun the shutdown grace.
+	hard       context.Context
+	hardCancel context.CancelFunc
 
 	connected atomic.Bool
 
@@ -210,6 +215,7 @@ func New(h Handler, opts Options) (*Adapter, error) {
 		sem:          make(chan struct{}, maxConcurrent),
 		base:         context.Background(),
 	}
+	a.hard, a.hardCancel = context.WithCancel(context.Background())
 	a.seen = newRecentSet(dedupeSize, dedupeTTL, a.clock)
 	a.threads = newRecentSet(threadSize, threadTTL, a.clock)
 	return a, nil
@@ -307,7 +313,9 @@ func (a *Adapter) event(kind string) {
 
 // dispatch runs fn in the background with a bounded lifetime. It counts the
 // work before returning, so a caller that acknowledges after dispatch has
-// made the work visible to drain and to tests waiting for idleness.
+// made the work visible to drain and to tests waiting for idleness. The
+// work does not end when parent is cancelled: a shutdown stops new events
+// but lets an answer being written finish (drain bounds how long).
 func (a *Adapter) dispatch(parent context.Context, what string, fn func(ctx context.Context)) {
 	a.work.add()
 	go func() {
@@ -318,13 +326,15 @@ func (a *Adapter) dispatch(parent context.Context, what string, fn func(ctx cont
 				a.event(EventError)
 			}
 		}()
-		ctx, cancel := context.WithTimeout(parent, answerTimeout)
+		ctx, cancel := context.WithTimeout(a.hard, answerTimeout)
 		defer cancel()
 		select {
 		case a.sem <- struct{}{}:
 			defer func() { <-a.sem }()
 		case <-ctx.Done():
 			return
+		case <-parent.Done():
+			return // shutting down, and this work has not started yet
 		}
 		fn(ctx)
 	}()
@@ -335,7 +345,8 @@ func (a *Adapter) drain() {
 	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := a.work.wait(ctx); err != nil {
-		a.log.Warn("slack: answers still running at shutdown", "err", err)
+		a.log.Warn("slack: answers still running at shutdown; cancelling them", "err", err)
+		a.hardCancel()
 	}
 }
 

@@ -21,6 +21,8 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// onListen, if set, is told the address `serve` listens on (tests).
+	onListen func(addr string)
 }
 
 // Exit codes.
@@ -38,6 +40,8 @@ Usage:
   storybot ask [flags] QUESTION...    answer a question ("-" reads one per line from stdin)
   storybot quote [flags] WHO-OR-TOPIC what someone said, or quotations on a topic
   storybot stories [flags]            list the loaded stories
+  storybot serve [--config FILE]      run the Slack and Discord bots, digests, /healthz and /metrics
+  storybot config check|show          validate the configuration, or print it with secrets redacted
   storybot version                    print version information
 
 Flags (ask, quote, stories, chat):
@@ -68,6 +72,10 @@ func run(ctx context.Context, args []string, e env) int {
 		return runStories(ctx, rest, e)
 	case "chat":
 		return runChat(ctx, rest, e)
+	case "serve":
+		return runServe(ctx, rest, e)
+	case "config":
+		return runConfig(ctx, rest, e)
 	case "version", "--version":
 		return runVersion(e)
 	case "help", "-h", "--help":

@@ -50,6 +50,11 @@ type Behaviour struct {
 	// Cut streams Text, then a keep-alive comment, then a broken frame,
 	// so the client sees the stream fail mid-way.
 	Cut bool
+	// Arrived, if set, is closed when the request arrives, and the answer
+	// then waits until Release is closed (or the client gives up): tests
+	// use the pair to act while an answer is in flight.
+	Arrived chan struct{}
+	Release chan struct{}
 }
 
 // Server is the fake. Create it with New.
@@ -135,6 +140,16 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 
+	if b.Arrived != nil {
+		close(b.Arrived)
+	}
+	if b.Release != nil {
+		select {
+		case <-b.Release:
+		case <-r.Context().Done():
+			return
+		}
+	}
 	switch {
 	case b.Hang:
 		<-r.Context().Done()

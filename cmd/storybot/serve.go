@@ -1,0 +1,317 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/storybot/storybot/bot"
+	"github.com/storybot/storybot/bot/llm"
+	"github.com/storybot/storybot/bot/slack"
+	"github.com/storybot/storybot/config"
+	"github.com/storybot/storybot/knowledge"
+)
+
+// runServe is `storybot serve`: every configured adapter, the digest
+// scheduler, the stories watcher and the HTTP server, sharing one handler,
+// until SIGINT or SIGTERM.
+func runServe(ctx context.Context, args []string, e env) int {
+	fs := newFlagSet("serve", e)
+	path := fs.String("config", "", "read the configuration from `FILE` (default $STORYBOT_CONFIG, or ./storybot.yaml if present)")
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return exitUsage
+	}
+	cfg, err := loadConfig(*path, e.getenv)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "storybot serve: the configuration has problems:\n%s\n", indentErrors(err))
+		return exitUsage
+	}
+	if !cfg.SlackEnabled() && !cfg.DiscordEnabled() {
+		fmt.Fprint(e.stderr, `storybot serve: no chat platform is configured.
+Set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Slack Socket Mode), SLACK_BOT_TOKEN and
+SLACK_SIGNING_SECRET (Slack HTTP mode), or DISCORD_TOKEN and DISCORD_APP_ID
+(Discord), or configure them in storybot.yaml (see storybot.example.yaml).
+To talk to storybot locally without any platform, run: storybot chat
+`)
+		return exitUsage
+	}
+	log := newLogger(cfg.Logging, e.stderr, isTerminal(e.stderr), cfg.Secrets())
+	svc, err := newService(ctx, cfg, log, e)
+	if err != nil {
+		log.Error("storybot could not start", "err", err)
+		return exitErr
+	}
+	stopSecond := exitOnSecondSignal(ctx, log)
+	defer stopSecond()
+	if err := svc.run(ctx); err != nil {
+		log.Error("storybot stopped with an error", "err", err)
+		return exitErr
+	}
+	log.Info("storybot stopped")
+	return exitOK
+}
+
+// exitOnSecondSignal makes a second SIGINT or SIGTERM, received while the
+// first one's graceful shutdown is under way, end the process at once.
+func exitOnSecondSignal(ctx context.Context, log *slog.Logger) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+		}
+		sigs := make(chan os.Signal, 1)
+		signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+		defer signal.Stop(sigs)
+		select {
+		case <-done:
+		case <-sigs:
+			log.Warn("second signal: exiting without waiting for answers in flight")
+			os.Exit(exitErr)
+		}
+	}()
+	return func() { close(done) }
+}
+
+// loadConfig finds and loads the configuration: --config, then
+// STORYBOT_CONFIG, then ./storybot.yaml when it exists, then defaults
+// with the environment alone.
+func loadConfig(path string, getenv func(string) string) (config.Config, error) {
+	if path == "" {
+		path = getenv("STORYBOT_CONFIG")
+	}
+	if path == "" {
+		if _, err := os.Stat("storybot.yaml"); err == nil {
+			path = "storybot.yaml"
+		}
+	}
+	return config.Load(path, getenv)
+}
+
+// component is a long-running part of the service.
+type component struct {
+	name string
+	run  func(ctx context.Context) error
+	// ready reports whether the part is connected; nil means always.
+	ready func() bool
+}
+
+// service is one running storybot: the handler shared by every adapter,
+// and everything that runs beside it.
+type service struct {
+	cfg        config.Config
+	log        *slog.Logger
+	lib        *knowledge.Library
+	handler    *bot.Handler
+	metrics    *metrics
+	mux        *http.ServeMux
+	components []component
+	closers    []func() error
+	// onListen is told the HTTP server's address once it listens (tests).
+	onListen func(addr string)
+}
+
+// newService builds every configured part without connecting anything.
+func newService(ctx context.Context, cfg config.Config, log *slog.Logger, e env) (*service, error) {
+	lib, err := serviceLibrary(cfg.Stories)
+	if err != nil {
+		return nil, err
+	}
+	s := &service{cfg: cfg, log: log, lib: lib, metrics: newMetrics(), mux: http.NewServeMux(), onListen: e.onListen}
+	hcfg, err := s.handlerConfig()
+	if err != nil {
+		return nil, err
+	}
+	s.handler = bot.NewHandler(hcfg)
+	if cfg.SlackEnabled() {
+		if err := s.addSlack(); err != nil {
+			return nil, err
+		}
+	}
+	s.mux.HandleFunc("GET /healthz", s.serveHealth)
+	s.mux.HandleFunc("GET /readyz", s.serveReady)
+	s.mux.Handle("GET /metrics", s.metrics.handler())
+	return s, nil
+}
+
+// serviceLibrary loads the stories folder, or the embedded story.
+func serviceLibrary(c config.StoriesConfig) (*knowledge.Library, error) {
+	switch {
+	case c.Dir != "":
+		return knowledge.LoadDir(c.Dir)
+	case c.EmbeddedDefault:
+		return knowledge.LoadDefault()
+	}
+	return nil, errors.New("stories.dir is empty and stories.embedded_default is off: there is nothing to answer from")
+}
+
+// handlerConfig translates the configuration into the handler's.
+func (s *service) handlerConfig() (bot.Config, error) {
+	c := s.cfg
+	hc := bot.Config{
+		Library:   s.lib,
+		Mode:      bot.Mode(c.Answer.Mode),
+		MaxQuotes: c.Answer.MaxQuotes,
+		Limits: bot.Limits{
+			PerUser:        bot.Rate{N: c.Limits.PerUser.N, Per: c.Limits.PerUser.Per},
+			PerChannel:     bot.Rate{N: c.Limits.PerChannel.N, Per: c.Limits.PerChannel.Per},
+			MaxQuestionLen: c.Limits.MaxQuestionLen,
+		},
+		MaxPromptParagraphs: c.LLM.MaxParagraphs,
+		LLMTimeout:          c.LLM.Timeout.D(),
+		CacheSize:           c.LLM.CacheSize,
+		CacheTTL:            c.LLM.CacheTTL.D(),
+		Observer:            s.metrics,
+		Logger:              s.log,
+	}
+	switch c.Answer.Abstain {
+	case "strict":
+		hc.Strictness = knowledge.AbstainStrict
+	case "lenient":
+		hc.Strictness = knowledge.AbstainLenient
+	default:
+		hc.Strictness = knowledge.AbstainNormal
+	}
+	if c.LLMEnabled() {
+		client, err := llm.New(llm.Options{
+			BaseURL: c.LLM.BaseURL, APIKey: c.LLM.APIKey, Model: c.LLM.Model,
+			Azure: c.LLM.Azure, APIVersion: c.LLM.APIVersion,
+			Temperature: float32(c.LLM.Temperature), Timeout: c.LLM.Timeout.D(),
+			MaxRetries: c.LLM.MaxRetries, Logger: s.log.With("component", "llm"),
+		})
+		if err != nil {
+			return hc, fmt.Errorf("llm: %w", err)
+		}
+		hc.LLM, hc.Model = client, c.LLM.Model
+	}
+	return hc, nil
+}
+
+// addSlack wires the Slack adapter: Socket Mode runs its own connection;
+// HTTP mode mounts its endpoints on the service's server.
+func (s *service) addSlack() error {
+	c := s.cfg.Slack
+	commands := map[string]string{}
+	for cmd, name := range c.Commands {
+		commands[name] = cmd
+	}
+	a, err := slack.New(s.handler, slack.Options{
+		BotToken: c.BotToken, AppToken: c.AppToken, SigningSecret: c.SigningSecret,
+		APIURL: c.APIURL, SocketMode: s.cfg.SlackSocketMode(), Commands: commands,
+		Ephemeral: c.Ephemeral, Logger: s.log, OnEvent: s.metrics.adapterEvent(bot.PlatformSlack),
+	})
+	if err != nil {
+		return err
+	}
+	if !s.cfg.SlackSocketMode() {
+		s.mux.Handle("/slack/", a.HTTPHandler())
+	}
+	s.components = append(s.components, component{name: "slack", run: a.Run, ready: a.Connected})
+	return nil
+}
+
+func (s *service) serveHealth(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintln(w, "ok")
+}
+
+// serveReady answers 200 only when stories are loaded and every platform
+// is connected, so a load balancer or Kubernetes waits for a usable bot.
+func (s *service) serveReady(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	var missing []string
+	if len(s.lib.Stories()) == 0 {
+		missing = append(missing, "stories: none loaded")
+	}
+	for _, c := range s.components {
+		if c.ready != nil && !c.ready() {
+			missing = append(missing, c.name+": not connected")
+		}
+	}
+	if len(missing) > 0 {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		for _, m := range missing {
+			fmt.Fprintln(w, m)
+		}
+		return
+	}
+	fmt.Fprintln(w, "ready")
+}
+
+// run serves until ctx is done, then shuts down in order: components stop
+// taking new events and finish the answers in flight (bounded by
+// http.shutdown_timeout), the HTTP server drains, and the store closes.
+// A component that fails for good stops the whole service with its error.
+func (s *service) run(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.cfg.HTTP.Addr)
+	if err != nil {
+		return fmt.Errorf("http server on %s: %w", s.cfg.HTTP.Addr, err)
+	}
+	srv := &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second}
+	s.log.Info("http server listening", "addr", ln.Addr().String())
+	if s.onListen != nil {
+		s.onListen(ln.Addr().String())
+	}
+	httpErr := make(chan error, 1)
+	go func() { httpErr <- srv.Serve(ln) }()
+
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	failed := make(chan error, len(s.components))
+	for _, c := range s.components {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.log.Info("starting", "component", c.name)
+			if err := c.run(runCtx); err != nil && runCtx.Err() == nil {
+				failed <- fmt.Errorf("%s: %w", c.name, err)
+			}
+		}()
+	}
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+		s.log.Info("shutting down: finishing answers in flight", "grace", s.cfg.HTTP.ShutdownTimeout.D().String())
+	case runErr = <-failed:
+	case err := <-httpErr:
+		runErr = fmt.Errorf("http server: %w", err)
+	}
+	cancel()
+	s.waitBounded(&wg)
+
+	shutCtx, shutCancel := context.WithTimeout(context.Background(), s.cfg.HTTP.ShutdownTimeout.D())
+	defer shutCancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		s.log.Warn("http server did not drain in time", "err", err)
+	}
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		if err := s.closers[i](); err != nil {
+			s.log.Warn("closing", "err", err)
+		}
+	}
+	return runErr
+}
+
+// waitBounded waits for the components to return, at most a little longer
+// than the shutdown grace they each honour.
+func (s *service) waitBounded(wg *sync.WaitGroup) {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	grace := s.cfg.HTTP.ShutdownTimeout.D() + 5*time.Second
+	select {
+	case <-done:
+	case <-time.After(grace):
+		s.log.Warn("components still running after the shutdown grace; exiting anyway")
+	}
+}

@@ -1,0 +1,258 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/storybot/storybot/internal/openaitest"
+	"github.com/storybot/storybot/internal/slacktest"
+)
+
+// syncBuffer is a log sink the service and the test can share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// served is a `storybot serve` running in-process.
+type served struct {
+	addr string
+	logs *syncBuffer
+	stop context.CancelFunc
+	code chan int
+}
+
+// startServe runs `storybot serve` with vars as its environment and waits
+// until its HTTP server listens.
+func startServe(t *testing.T, vars map[string]string) *served {
+	t.Helper()
+	vars["STORYBOT_HTTP_ADDR"] = "127.0.0.1:0"
+	if vars["STORYBOT_DB"] == "" {
+		vars["STORYBOT_DB"] = filepath.Join(t.TempDir(), "storybot.db")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &served{logs: &syncBuffer{}, stop: cancel, code: make(chan int, 1)}
+	listening := make(chan string, 1)
+	go func() {
+		s.code <- run(ctx, []string{"serve"}, env{
+			stdin: strings.NewReader(""), stdout: io.Discard, stderr: s.logs,
+			getenv:   func(k string) string { return vars[k] },
+			onListen: func(addr string) { listening <- addr },
+		})
+	}()
+	select {
+	case s.addr = <-listening:
+	case code := <-s.code:
+		t.Fatalf("serve exited %d before listening:\n%s", code, s.logs)
+	case <-time.After(10 * time.Second):
+		t.Fatalf("serve did not listen within 10s:\n%s", s.logs)
+	}
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-s.code:
+		case <-time.After(20 * time.Second):
+			t.Errorf("serve did not stop")
+		}
+	})
+	return s
+}
+
+// get fetches a path from the service's HTTP server.
+func (s *served) get(t *testing.T, path string) (int, string) {
+	t.Helper()
+	resp, err := http.Get("http://" + s.addr + path)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// waitReady polls /readyz until it answers 200; readiness is a state the
+// service reaches, not a moment, so polling is the honest way to see it.
+func (s *served) waitReady(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		code, body := s.get(t, "/readyz")
+		if code == http.StatusOK {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz still %d: %s\nlogs:\n%s", code, body, s.logs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// exit stops the service as SIGTERM does and returns its exit code.
+func (s *served) exit(t *testing.T) int {
+	t.Helper()
+	s.stop()
+	select {
+	case code := <-s.code:
+		s.code <- code // for the cleanup
+		return code
+	case <-time.After(20 * time.Second):
+		t.Fatalf("serve did not exit after shutdown began:\n%s", s.logs)
+		return -1
+	}
+}
+
+func slackVars(fake *slacktest.Server) map[string]string {
+	return map[string]string{
+		"SLACK_BOT_TOKEN": slacktest.BotToken,
+		"SLACK_APP_TOKEN": slacktest.AppToken,
+		"SLACK_API_URL":   fake.URL(),
+	}
+}
+
+func TestServeWithoutAnyPlatformPointsAtChat(t *testing.T) {
+	_, errOut, code := runCLI(t, "", map[string]string{}, "serve")
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
+	if !strings.Contains(errOut, "storybot chat") {
+		t.Errorf("the refusal does not point at storybot chat:\n%s", errOut)
+	}
+}
+
+func TestServeRefusesABadConfigurationNamingEveryKey(t *testing.T) {
+	_, errOut, code := runCLI(t, "", map[string]string{
+		"SLACK_BOT_TOKEN": "not-a-bot-token", "SLACK_APP_TOKEN": "not-an-app-token", "STORYBOT_LOG_LEVEL": "loud",
+	}, "serve")
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
+	for _, key := range []string{"slack.bot_token", "slack.app_token", "logging.level"} {
+		if !strings.Contains(errOut, key) {
+			t.Errorf("the error does not name %s:\n%s", key, errOut)
+		}
+	}
+	if strings.Contains(errOut, "not-a-bot-token") {
+		t.Errorf("the error repeats a secret:\n%s", errOut)
+	}
+}
+
+func TestServeAnswersSlackAndReportsHealthReadinessAndMetrics(t *testing.T) {
+	fake := slacktest.New(t)
+	s := startServe(t, slackVars(fake))
+
+	if code, _ := s.get(t, "/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz = %d", code)
+	}
+	<-fake.Connections()
+	s.waitReady(t)
+
+	fake.SendEvent("Ev1", slacktest.Mention("C1", "U1", "<@UBOT> why was the Rubio-Lavrov meeting put on hold?", fake.NextTS(), ""))
+	select {
+	case post := <-fake.Posts():
+		if !strings.Contains(post.AllText(), "¶4") {
+			t.Errorf("the answer does not cite ¶4:\n%s", post.AllText())
+		}
+		if post.ThreadTS == "" {
+			t.Errorf("the answer was not posted in the mention's thread")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no answer posted:\n%s", s.logs)
+	}
+
+	_, metrics := s.get(t, "/metrics")
+	if !strings.Contains(metrics, `storybot_questions_total{mode="quote",platform="slack"} 1`) {
+		t.Errorf("/metrics does not count the answer:\n%s", grepLines(metrics, "storybot_"))
+	}
+	if code := s.exit(t); code != exitOK {
+		t.Errorf("exit %d after shutdown, want 0:\n%s", code, s.logs)
+	}
+	if strings.Contains(s.logs.String(), slacktest.BotToken) || strings.Contains(s.logs.String(), slacktest.AppToken) {
+		t.Errorf("a token appears in the log:\n%s", s.logs)
+	}
+}
+
+func TestServeFinishesAnLLMAnswerInFlightWhenTerminated(t *testing.T) {
+	fake := slacktest.New(t)
+	llm := openaitest.New(t)
+	arrived, release := make(chan struct{}), make(chan struct{})
+	llm.Push(openaitest.Behaviour{
+		Text:    "The meeting was put on hold because Rubio and Lavrov had divergent expectations [¶4].",
+		Arrived: arrived, Release: release,
+	})
+	vars := slackVars(fake)
+	vars["OPENAI_MODEL"] = "fake-model"
+	vars["OPENAI_BASE_URL"] = llm.URL()
+	vars["OPENAI_API_KEY"] = "sk-planted-secret-never-logged"
+	s := startServe(t, vars)
+	<-fake.Connections()
+	s.waitReady(t)
+
+	fake.SendEvent("Ev1", slacktest.Mention("C1", "U1", "<@UBOT> why was the meeting put on hold?", fake.NextTS(), ""))
+	select {
+	case <-arrived:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the question never reached the LLM:\n%s", s.logs)
+	}
+	s.stop() // SIGTERM: no new events, but the answer in flight must finish
+	close(release)
+
+	var final string
+	timeout := time.After(15 * time.Second)
+	for final == "" {
+		select {
+		case m := <-fake.Posts():
+			final = finalAnswer(m.AllText())
+		case m := <-fake.Updates():
+			final = finalAnswer(m.AllText())
+		case <-timeout:
+			t.Fatalf("the answer in flight was not delivered after SIGTERM:\n%s", s.logs)
+		}
+	}
+	if !strings.Contains(final, "summary by fake-model") {
+		t.Errorf("the delivered answer is not the LLM's summary (it fell back?):\n%s", final)
+	}
+	if code := s.exit(t); code != exitOK {
+		t.Errorf("exit %d after SIGTERM, want 0", code)
+	}
+	if strings.Contains(s.logs.String(), "sk-planted-secret-never-logged") {
+		t.Errorf("the LLM key appears in the log")
+	}
+}
+
+// finalAnswer returns text when it is a finished answer (one that says
+// how it was made), not a placeholder or a partial stream.
+func finalAnswer(text string) string {
+	if strings.Contains(text, "checked against the story") || strings.Contains(text, "quoted from the story") {
+		return text
+	}
+	return ""
+}
+
+func grepLines(s, substr string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, substr) && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
