@@ -40,6 +40,7 @@ Usage:
   storybot ask [flags] QUESTION...    answer a question ("-" reads one per line from stdin)
   storybot quote [flags] WHO-OR-TOPIC what someone said, or quotations on a topic
   storybot stories [flags]            list the loaded stories
+  storybot add [flags] PATH|URL       save a story file or a news page into the stories folder
   storybot serve [--config FILE]      run the Slack and Discord bots, digests, /healthz and /metrics
   storybot config check|show          validate the configuration, or print it with secrets redacted
   storybot version                    print version information
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, e env) int {
 		return runQuote(ctx, rest, e)
 	case "stories":
 		return runStories(ctx, rest, e)
+	case "add":
+		return runAdd(ctx, rest, e)
 	case "chat":
 		return runChat(ctx, rest, e)
 	case "serve":
