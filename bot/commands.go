@@ -3,12 +3,15 @@ package bot
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
+
+	"github.com/storybot/storybot/knowledge"
 )
 
 // command is what a message asks for.
 type command struct {
-	name    string // ask, quote, digest, stories, help
+	name    string // ask, quote, digest, stories, changes, storyadd, help
 	arg     string
 	unknown string // a command word we do not know, for the help text
 }
@@ -17,7 +20,20 @@ type command struct {
 // the start of a message ("quote Peskov") or as slash commands.
 var commandNames = map[string]string{
 	"ask": "ask", "quote": "quote", "quotes": "quote", "digest": "digest", "stories": "stories",
-	"story": "stories", "help": "help", "?": "help",
+	"story": "stories", "help": "help", "?": "help", "changes": "changes", "change": "changes", "updates": "changes",
+}
+
+// subcommand turns "story add <url>" into the storyadd command; every
+// other command passes through.
+func subcommand(c command) command {
+	if c.name != "stories" {
+		return c
+	}
+	first, rest, _ := strings.Cut(c.arg, " ")
+	if strings.EqualFold(first, "add") {
+		return command{name: "storyadd", arg: strings.TrimSpace(rest)}
+	}
+	return c
 }
 
 // parseCommand reads the command in m. Plain text is a question; a
@@ -26,7 +42,7 @@ func parseCommand(m Message) command {
 	if m.Command != "" {
 		name := strings.ToLower(strings.TrimPrefix(m.Command, "/"))
 		if n, ok := commandNames[name]; ok {
-			return command{name: n, arg: strings.TrimSpace(m.Text)}
+			return subcommand(command{name: n, arg: strings.TrimSpace(m.Text)})
 		}
 		return command{name: "help", unknown: m.Command}
 	}
@@ -41,7 +57,7 @@ func parseCommand(m Message) command {
 	if n, ok := commandNames[word]; ok {
 		// "help" or "stories" followed by words is still the command, but
 		// "ask"/"quote" with nothing after them need an argument.
-		return command{name: n, arg: strings.TrimSpace(rest)}
+		return subcommand(command{name: n, arg: strings.TrimSpace(rest)})
 	}
 	if slash {
 		return command{name: "help", unknown: first}
@@ -54,6 +70,8 @@ const helpText = "I answer questions about the news stories I follow, quoting th
 	"• `quote <who or topic>` — what someone actually said (`quote Peskov`), or quotations on a topic.\n" +
 	"• `digest` — the key points of each story.\n" +
 	"• `stories` — the stories I know.\n" +
+	"• `changes [story]` — what changed in the newest version of a story, with ¶ citations.\n" +
+	"• `story add <url>` — add a story from a web page (admins only).\n" +
 	"• `help` — this message.\n" +
 	"When a story doesn't say, I tell you so instead of guessing."
 
@@ -126,4 +144,139 @@ func truncateWords(s string, n int) string {
 		cut = n
 	}
 	return strings.TrimRight(s[:cut], " ,;:") + "…"
+}
+
+// changes answers the changes command: for one story (arg names it) or
+// every story, what its newest version added, edited and removed compared
+// with the version before, cited into the newest version.
+func (h *Handler) changes(ctx context.Context, arg string) Reply {
+	if h.cfg.Changes == nil {
+		return Reply{Kind: KindNotice, Text: "I don't keep earlier versions of the stories here, so I can't say what changed."}
+	}
+	stories := h.cfg.Library.Stories()
+	if arg != "" {
+		s, ok := h.findStory(arg)
+		if !ok {
+			return Reply{Kind: KindNotice, Text: fmt.Sprintf("I don't know a story called “%s”. Say `stories` to see the ones I follow.",
+				truncateWords(arg, 80))}
+		}
+		stories = []*knowledge.Story{s}
+	}
+	r := Reply{Kind: KindDigest, Mode: ModeQuote, Note: "paragraph numbers are those of the newest version"}
+	var sections []string
+	for _, s := range stories {
+		sec, quotes, err := h.storyChanges(ctx, s)
+		if err != nil {
+			h.log.Warn("changes failed", "story", s.ID, "err", err)
+			return Reply{Kind: KindNotice, Text: "Sorry — I couldn't look up the earlier versions just now. Please try again."}
+		}
+		sections = append(sections, sec)
+		r.Quotes = append(r.Quotes, quotes...)
+	}
+	if len(sections) == 0 {
+		sections = append(sections, "I don't follow any stories yet.")
+	}
+	r.Text = strings.Join(sections, "\n\n")
+	r.Source = h.sourceOf(r.Quotes, nil)
+	return r
+}
+
+// storyChanges describes one story's changes; the quotes are the added
+// paragraphs and the sentences edits added, verbatim from the newest version.
+func (h *Handler) storyChanges(ctx context.Context, s *knowledge.Story) (string, []Quote, error) {
+	cur := knowledge.NewVersion(s)
+	prev, ok, err := h.cfg.Changes.PreviousVersion(ctx, s.ID, cur.Hash)
+	if err != nil {
+		return "", nil, err
+	}
+	head := fmt.Sprintf("*%s* (%s)", truncateWords(s.Title, 120), s.ID)
+	if !ok {
+		return head + "\nNo earlier version is on record, so there is nothing to compare with yet.", nil, nil
+	}
+	changes := knowledge.Diff(prev.Paragraphs, cur.Paragraphs)
+	since := "the version first seen " + prev.FirstSeen.UTC().Format("Jan 2, 2006 15:04 MST")
+	if len(changes) == 0 {
+		return head + "\nNo changes to its paragraphs since " + since + ".", nil, nil
+	}
+	lines := []string{head, "Changes since " + since + ":"}
+	var quotes []Quote
+	for _, c := range changes {
+		switch c.Kind {
+		case knowledge.ChangeAdded:
+			lines = append(lines, fmt.Sprintf("• added ¶%d", c.New))
+			quotes = append(quotes, h.quote(s.ID, c.New, c.NewText, ""))
+		case knowledge.ChangeEdited:
+			lines = append(lines, fmt.Sprintf("• edited ¶%d (was ¶%d)", c.New, c.Old))
+			p := s.Paragraph(c.New)
+			spans := s.NewSentences(c.New, c.OldText)
+			if len(spans) == 0 {
+				spans = []knowledge.Span{{Start: 0, End: len(p.Text)}} // reworded within sentences
+			}
+			for _, sp := range spans {
+				quotes = append(quotes, h.quote(s.ID, c.New, p.Text[sp.Start:sp.End], ""))
+			}
+		case knowledge.ChangeRemoved:
+			lines = append(lines, fmt.Sprintf("• removed the paragraph that was ¶%d, beginning “%s”", c.Old, truncateWords(c.OldText, 80)))
+		}
+	}
+	return strings.Join(lines, "\n"), quotes, nil
+}
+
+// findStory finds a story by id, or by a word or prefix that names only one.
+func (h *Handler) findStory(name string) (*knowledge.Story, bool) {
+	if s := h.cfg.Library.Story(name); s != nil {
+		return s, true
+	}
+	lname := strings.ToLower(name)
+	var found *knowledge.Story
+	for _, s := range h.cfg.Library.Stories() {
+		if strings.Contains(strings.ToLower(s.ID), lname) || strings.Contains(strings.ToLower(s.Title), lname) {
+			if found != nil {
+				return nil, false // ambiguous
+			}
+			found = s
+		}
+	}
+	return found, found != nil
+}
+
+// addStory answers `story add <url>`: admins only, http(s) only; the
+// StoryAdder fetches, checks and saves the page.
+func (h *Handler) addStory(ctx context.Context, m Message, rawURL string) Reply {
+	if !h.isAdmin(m) {
+		h.log.Info("story add refused: not an admin", "platform", m.Platform, "user", m.User)
+		return Reply{Kind: KindNotice, Text: "Sorry — only storybot's admins can add stories. Ask one of them to add it for you."}
+	}
+	if h.cfg.Stories == nil {
+		return Reply{Kind: KindNotice, Text: "Adding stories from chat is not enabled here."}
+	}
+	rawURL = strings.Trim(strings.TrimSpace(rawURL), "<>") // Slack wraps links in <…>
+	if i := strings.IndexByte(rawURL, '|'); i >= 0 {
+		rawURL = rawURL[:i] // <https://…|label>
+	}
+	u, err := url.Parse(rawURL)
+	if rawURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return Reply{Kind: KindNotice, Text: "Usage: `story add <url>` with an http or https link to the article."}
+	}
+	id, err := h.cfg.Stories.AddStory(ctx, u.String())
+	if err != nil {
+		h.log.Warn("story add failed", "url", u.Redacted(), "err", err)
+		return Reply{Kind: KindNotice, Text: "I couldn't add that page: " + truncateWords(err.Error(), 300)}
+	}
+	h.log.Info("story added", "platform", m.Platform, "user", m.User, "story", id)
+	return Reply{Kind: KindNotice, Text: fmt.Sprintf("Added the story `%s`. Ask me about it, or say `changes %s` after it is updated.", id, id)}
+}
+
+// isAdmin reports whether the sender is one of the configured admins.
+func (h *Handler) isAdmin(m Message) bool {
+	if m.User == "" {
+		return false
+	}
+	who := string(m.Platform) + ":" + m.User
+	for _, a := range h.cfg.Admins {
+		if a == who {
+			return true
+		}
+	}
+	return false
 }

@@ -46,6 +46,15 @@ type Config struct {
 	Observer Observer
 	// Digest builds the digest command's reply; nil shows key points.
 	Digest DigestBuilder
+	// Changes holds earlier versions of the stories, for the changes
+	// command (the store); nil means changes are not tracked.
+	Changes ChangeSource
+	// Stories adds a story from a URL, for the admins' `story add <url>`;
+	// nil means adding stories from chat is off.
+	Stories StoryAdder
+	// Admins may use admin commands (`story add`), each as
+	// "platform:userID": "slack:U123", "discord:1234".
+	Admins []string
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -97,6 +106,19 @@ type Observer interface {
 // DigestBuilder makes the reply to the digest command.
 type DigestBuilder interface {
 	BuildDigest(ctx context.Context) (Reply, error)
+}
+
+// ChangeSource keeps earlier versions of stories.
+type ChangeSource interface {
+	// PreviousVersion returns the version a story had before the one
+	// whose hash is currentHash (knowledge.VersionHash of its
+	// paragraphs); ok is false when none is on record.
+	PreviousVersion(ctx context.Context, storyID, currentHash string) (v knowledge.Version, ok bool, err error)
+}
+
+// StoryAdder fetches a web page and saves it as a story (the ingest code).
+type StoryAdder interface {
+	AddStory(ctx context.Context, url string) (storyID string, err error)
 }
 
 // Completer is the LLM behind summary mode. Complete calls partial with
@@ -194,6 +216,10 @@ func (h *Handler) Handle(ctx context.Context, m Message, w ReplyWriter) (err err
 		return w.WriteReply(ctx, h.storiesReply())
 	case "digest":
 		return w.WriteReply(ctx, h.digest(ctx))
+	case "changes":
+		return w.WriteReply(ctx, h.changes(ctx, cmd.arg))
+	case "storyadd":
+		return w.WriteReply(ctx, h.addStory(ctx, m, cmd.arg))
 	}
 	if len(cmd.arg) > h.cfg.Limits.MaxQuestionLen {
 		return w.WriteReply(ctx, Reply{Kind: KindNotice, Text: fmt.Sprintf(

@@ -40,6 +40,8 @@ Usage:
   storybot ask [flags] QUESTION...    answer a question ("-" reads one per line from stdin)
   storybot quote [flags] WHO-OR-TOPIC what someone said, or quotations on a topic
   storybot stories [flags]            list the loaded stories
+  storybot digest [flags]             print the digest: key points, quotes, dates, what changed
+  storybot diff [flags] STORY         what changed in a story since its previous stored version
   storybot add [flags] PATH|URL       save a story file or a news page into the stories folder
   storybot serve [--config FILE]      run the Slack and Discord bots, digests, /healthz and /metrics
   storybot config check|show          validate the configuration, or print it with secrets redacted
@@ -71,6 +73,10 @@ func run(ctx context.Context, args []string, e env) int {
 		return runQuote(ctx, rest, e)
 	case "stories":
 		return runStories(ctx, rest, e)
+	case "digest":
+		return runDigest(ctx, rest, e)
+	case "diff":
+		return runDiff(ctx, rest, e)
 	case "add":
 		return runAdd(ctx, rest, e)
 	case "chat":

@@ -1,0 +1,490 @@
+// Package discord connects storybot to Discord. It receives mentions and
+// direct messages over the gateway, and the application commands /ask,
+// /quote (with speaker autocomplete) and /digest plus 👍/👎 button clicks
+// over the gateway or an HTTP interactions endpoint; it turns them into
+// bot.Messages for one handler and renders the handler's bot.Replies as
+// embeds.
+//
+// The handler owns answering, rate caps and refusals; this package owns
+// only Discord: the gateway connection and its resumes, the three-second
+// interaction deadline, replies and threads, Discord's message limits and
+// rate limits, and never pinging anyone (every message is sent with
+// allowed_mentions "parse": []).
+package discord
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
+
+	"github.com/storybot/storybot/bot"
+)
+
+// Handler answers messages, records feedback and suggests speakers;
+// *bot.Handler is one.
+type Handler interface {
+	Handle(ctx context.Context, m bot.Message, w bot.ReplyWriter) error
+	RecordFeedback(ctx context.Context, f bot.Feedback) error
+	SpeakerNames(prefix string, limit int) []string
+}
+
+// Options configure an Adapter. Token is required unless HTTPOnly is set;
+// the HTTP interactions endpoint needs PublicKey.
+type Options struct {
+	// Token is the bot token (with or without the "Bot " prefix).
+	Token string
+	// AppID is the application id; commands are registered under it. When
+	// empty the id the gateway reports in READY is used.
+	AppID string
+	// GuildID, if set, registers the commands in that guild only, which
+	// takes effect at once; otherwise they are global.
+	GuildID string
+	// PublicKey is the application's Ed25519 public key, hex encoded as
+	// the developer portal shows it, for the HTTP interactions endpoint.
+	PublicKey string
+	// APIURL replaces https://discord.com for every REST call (a
+	// rate-limit proxy, or a fake in tests); "" means Discord itself.
+	APIURL string
+	// HTTPOnly skips the gateway: commands arrive only through
+	// InteractionsHandler, and mentions and DMs are not seen.
+	HTTPOnly bool
+	// Ephemeral makes command replies visible only to the person who used
+	// the command.
+	Ephemeral bool
+	// Logger receives the adapter's logs; nil discards them.
+	Logger *slog.Logger
+	// HTTPClient is the base client for REST calls; nil means a default
+	// one. Its transport is wrapped when APIURL is set.
+	HTTPClient *http.Client
+	// OnEvent, if set, is called with one of the Event* kinds as things
+	// happen, for metrics. It is called from many goroutines.
+	OnEvent func(kind string)
+}
+
+// Kinds reported to Options.OnEvent.
+const (
+	EventConnected   = "connected"    // the gateway is up (or, HTTPOnly, the adapter is ready)
+	EventReconnect   = "reconnect"    // the gateway connection was lost and resumed or re-identified
+	EventAnswer      = "answer"       // a reply was delivered to Discord
+	EventRateLimited = "rate_limited" // Discord answered 429; the call waits out retry_after
+	EventMalformed   = "malformed"    // an event or request could not be understood
+	EventRejected    = "rejected"     // an HTTP interaction failed signature or age checks
+	EventFeedback    = "feedback"     // a 👍/👎 click was recorded
+	EventError       = "error"        // answering or delivering failed
+)
+
+// Intents is the gateway intents the adapter asks for. MessageContent is
+// privileged: it must be switched on under Bot → Privileged Gateway
+// Intents in the developer portal, or Discord closes the gateway with
+// 4014.
+const Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages |
+	discordgo.IntentMessageContent
+
+// ErrDisallowedIntents is returned by Run when Discord refuses the
+// Message Content intent (gateway close code 4014).
+var ErrDisallowedIntents = errors.New("discord refused the Message Content intent (close code 4014): " +
+	"switch on Bot → Privileged Gateway Intents → Message Content Intent in the developer portal")
+
+// ErrAuthenticationFailed is returned by Run when Discord rejects the bot
+// token on the gateway (close code 4004).
+var ErrAuthenticationFailed = errors.New("discord rejected the bot token (close code 4004): check DISCORD_TOKEN")
+
+// Limits and timings of the adapter.
+const (
+	maxConcurrent   = 32               // answers worked on at once
+	answerTimeout   = 2 * time.Minute  // one answer, including LLM streaming
+	partialInterval = time.Second      // edits at most this often while an answer streams
+	deferAfter      = 2 * time.Second  // Discord wants an interaction answered within 3s
+	maxTimestampAge = 5 * time.Minute  // oldest signed HTTP interaction accepted
+	shutdownGrace   = 10 * time.Second // how long Run waits for answers in flight
+	maxBodyBytes    = 1 << 20          // largest HTTP interaction read
+	maxReconnect    = 2 * time.Minute  // longest wait between reconnection attempts
+)
+
+// session is the part of discordgo.Session the adapter uses.
+type session interface {
+	Open() error
+	Close() error
+	ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
+	ChannelMessageEditComplex(m *discordgo.MessageEdit, options ...discordgo.RequestOption) (*discordgo.Message, error)
+	InteractionRespond(i *discordgo.Interaction, resp *discordgo.InteractionResponse, options ...discordgo.RequestOption) error
+	InteractionResponseEdit(i *discordgo.Interaction, newresp *discordgo.WebhookEdit, options ...discordgo.RequestOption) (*discordgo.Message, error)
+	FollowupMessageCreate(i *discordgo.Interaction, wait bool, data *discordgo.WebhookParams, options ...discordgo.RequestOption) (*discordgo.Message, error)
+	ApplicationCommandBulkOverwrite(appID string, guildID string, commands []*discordgo.ApplicationCommand, options ...discordgo.RequestOption) ([]*discordgo.ApplicationCommand, error)
+}
+
+// Adapter is a running connection between one Discord application and a
+// Handler.
+type Adapter struct {
+	h         Handler
+	opts      Options
+	log       *slog.Logger
+	s         *discordgo.Session
+	api       session
+	publicKey ed25519.PublicKey
+
+	// Tests replace these to control time.
+	now          func() time.Time
+	partialEvery time.Duration
+	deferAfter   time.Duration
+
+	work inflight
+	sem  chan struct{}
+
+	connected atomic.Bool
+	lost      chan struct{} // the gateway connection dropped
+
+	mu    sync.Mutex
+	base  context.Context // parent of HTTP-mode work; Run's ctx once running
+	appID string
+}
+
+// New returns an Adapter for h. It checks the options but does not
+// contact Discord; Run does.
+func New(h Handler, opts Options) (*Adapter, error) {
+	if h == nil {
+		return nil, errors.New("discord adapter: nil handler")
+	}
+	token := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(opts.Token), "Bot "))
+	if token == "" && !opts.HTTPOnly {
+		return nil, errors.New("discord adapter: a bot token (DISCORD_TOKEN) is required for the gateway")
+	}
+	var pub ed25519.PublicKey
+	if opts.PublicKey != "" {
+		b, err := hex.DecodeString(strings.TrimSpace(opts.PublicKey))
+		if err != nil || len(b) != ed25519.PublicKeySize {
+			return nil, errors.New("discord adapter: the public key (DISCORD_PUBLIC_KEY) must be 64 hex characters")
+		}
+		pub = b
+	}
+	if opts.HTTPOnly && pub == nil {
+		return nil, errors.New("discord adapter: HTTP interactions need the public key (DISCORD_PUBLIC_KEY)")
+	}
+	if opts.HTTPOnly && opts.AppID == "" {
+		return nil, errors.New("discord adapter: HTTP interactions need the application id (DISCORD_APP_ID)")
+	}
+	client, err := httpClient(opts.HTTPClient, opts.APIURL)
+	if err != nil {
+		return nil, fmt.Errorf("discord adapter: %w", err)
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	log = log.With("platform", "discord")
+
+	auth := ""
+	if token != "" {
+		auth = "Bot " + token
+	}
+	s, err := discordgo.New(auth)
+	if err != nil {
+		return nil, fmt.Errorf("discord adapter: %w", err)
+	}
+	s.Client = client
+	s.Identify.Intents = Intents
+	s.StateEnabled = false // nothing here reads guild caches; READY's user is kept regardless
+	// The adapter reconnects itself, so that a refused intent stops the
+	// loop with one clear log line instead of retrying forever.
+	s.ShouldReconnectOnError = false
+	s.LogLevel = -1 // errors are returned to the adapter, which logs them with slog
+
+	a := &Adapter{
+		h: h, opts: opts, log: log, s: s, api: s, publicKey: pub,
+		now:          time.Now,
+		partialEvery: partialInterval,
+		deferAfter:   deferAfter,
+		sem:          make(chan struct{}, maxConcurrent),
+		lost:         make(chan struct{}, 1),
+		base:         context.Background(),
+		appID:        opts.AppID,
+	}
+	s.AddHandler(a.onMessageCreate)
+	s.AddHandler(a.onInteractionCreate)
+	s.AddHandler(func(_ *discordgo.Session, rl *discordgo.RateLimit) {
+		a.event(EventRateLimited)
+		a.log.Warn("discord rate limited; waiting before retrying", "url", redactURL(rl.URL),
+			"retry_after", rl.RetryAfter)
+	})
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
+		select {
+		case a.lost <- struct{}{}:
+		default:
+		}
+	})
+	return a, nil
+}
+
+// Run serves Discord until ctx is done. It connects to the gateway,
+// registers the commands with one bulk overwrite, and answers; when the
+// connection drops it resumes (or identifies again) with backoff. It
+// returns nil after ctx is done and the answers in flight have stopped
+// (at most shutdownGrace later), or an error if the first connection
+// fails, the token is rejected, or the Message Content intent is refused.
+// With HTTPOnly it registers the commands and waits while
+// InteractionsHandler does the receiving.
+func (a *Adapter) Run(ctx context.Context) error {
+	a.mu.Lock()
+	a.base = ctx
+	a.mu.Unlock()
+	if a.opts.HTTPOnly {
+		a.registerCommands(ctx)
+		a.connected.Store(true)
+		a.event(EventConnected)
+		<-ctx.Done()
+		a.connected.Store(false)
+		a.drain()
+		return nil
+	}
+	if err := a.open(); err != nil {
+		return err
+	}
+	a.connected.Store(true)
+	a.event(EventConnected)
+	a.log.Info("discord gateway connected", "bot_user", a.botUserID(), "app", a.applicationID())
+	a.registerCommands(ctx)
+
+	err := a.keepConnected(ctx)
+	a.connected.Store(false)
+	// Close waits a second for Discord to close the socket; answers in
+	// flight finish meanwhile.
+	_ = a.s.Close()
+	a.drain()
+	return err
+}
+
+// open connects the gateway, translating the close codes that mean
+// "stop trying" into errors that say what to do.
+func (a *Adapter) open() error {
+	err := a.api.Open()
+	if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
+		return nil
+	}
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		switch ce.Code {
+		case 4014:
+			a.log.Error("discord: the Message Content intent is not enabled for this bot: switch on " +
+				"Bot → Privileged Gateway Intents → Message Content Intent in the Discord developer portal, then restart; not reconnecting")
+			return ErrDisallowedIntents
+		case 4004:
+			a.log.Error("discord: the gateway rejected the bot token (DISCORD_TOKEN); not reconnecting")
+			return ErrAuthenticationFailed
+		case 4010, 4011, 4012, 4013:
+			a.log.Error("discord: the gateway refused the connection; not reconnecting", "code", ce.Code, "reason", ce.Text)
+			return fmt.Errorf("discord gateway closed with %d (%s): %w", ce.Code, ce.Text, errClosedForGood)
+		}
+	}
+	return fmt.Errorf("discord gateway: %w", err)
+}
+
+// errClosedForGood marks gateway close codes after which reconnecting
+// cannot help.
+var errClosedForGood = errors.New("not reconnecting")
+
+// keepConnected reconnects whenever the gateway drops, until ctx is done
+// or Discord refuses for good.
+func (a *Adapter) keepConnected(ctx context.Context) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-a.lost:
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		a.connected.Store(false)
+		a.log.Warn("discord gateway connection lost; reconnecting")
+		wait := time.Second
+		for {
+			err := a.open()
+			if err == nil {
+				break
+			}
+			if errors.Is(err, ErrDisallowedIntents) || errors.Is(err, ErrAuthenticationFailed) ||
+				errors.Is(err, errClosedForGood) {
+				return err
+			}
+			a.log.Warn("discord gateway reconnect failed; trying again", "err", err, "in", wait)
+			t := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return nil
+			case <-t.C:
+			}
+			wait = min(wait*2, maxReconnect)
+		}
+		// A drop noticed while reopening is stale: the new connection is up.
+		select {
+		case <-a.lost:
+		default:
+		}
+		a.connected.Store(true)
+		a.event(EventReconnect)
+		a.log.Info("discord gateway reconnected")
+	}
+}
+
+// Connected reports whether the adapter can receive from Discord: a live
+// gateway connection, or with HTTPOnly a running adapter.
+func (a *Adapter) Connected() bool { return a.connected.Load() }
+
+// Post sends r to channel as new messages (as many as Discord's limits
+// need), for scheduled digests.
+func (a *Adapter) Post(ctx context.Context, channel string, r bot.Reply) error {
+	if channel == "" {
+		return errors.New("discord post: no channel")
+	}
+	for _, m := range render(r, renderOptions{}) {
+		if _, err := a.api.ChannelMessageSendComplex(channel, &discordgo.MessageSend{Embeds: m.embeds,
+			Components: m.components, AllowedMentions: noMentions()}, discordgo.WithContext(ctx)); err != nil {
+			a.event(EventError)
+			return fmt.Errorf("discord post to %s: %w", channel, err)
+		}
+	}
+	a.event(EventAnswer)
+	return nil
+}
+
+// noMentions is allowed_mentions that lets nothing ping: "parse": [] (an
+// empty slice, because a nil one is sent as null, which Discord reads as
+// "parse everything in content").
+func noMentions() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+func (a *Adapter) botUserID() string {
+	st := a.s.State
+	if st == nil {
+		return ""
+	}
+	st.RLock()
+	defer st.RUnlock()
+	if st.User == nil {
+		return ""
+	}
+	return st.User.ID
+}
+
+// applicationID is the configured application id, or the one READY
+// reported.
+func (a *Adapter) applicationID() string {
+	a.mu.Lock()
+	id := a.appID
+	a.mu.Unlock()
+	if id != "" {
+		return id
+	}
+	st := a.s.State
+	if st == nil {
+		return ""
+	}
+	st.RLock()
+	defer st.RUnlock()
+	if st.Application != nil {
+		return st.Application.ID
+	}
+	return ""
+}
+
+func (a *Adapter) baseContext() context.Context {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.base
+}
+
+func (a *Adapter) event(kind string) {
+	if a.opts.OnEvent != nil {
+		a.opts.OnEvent(kind)
+	}
+}
+
+// dispatch runs fn in the background with a bounded lifetime, counted so
+// drain and tests can wait for it.
+func (a *Adapter) dispatch(parent context.Context, what string, fn func(ctx context.Context)) {
+	a.work.add()
+	go func() {
+		defer a.work.done()
+		defer func() {
+			if p := recover(); p != nil {
+				a.log.Error("discord: panic while handling", "what", what, "panic", fmt.Sprint(p))
+				a.event(EventError)
+			}
+		}()
+		ctx, cancel := context.WithTimeout(parent, answerTimeout)
+		defer cancel()
+		select {
+		case a.sem <- struct{}{}:
+			defer func() { <-a.sem }()
+		case <-ctx.Done():
+			return
+		}
+		fn(ctx)
+	}()
+}
+
+// drain waits for background work to stop, bounded so shutdown cannot hang.
+func (a *Adapter) drain() {
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := a.work.wait(ctx); err != nil {
+		a.log.Warn("discord: answers still running at shutdown", "err", err)
+	}
+}
+
+// inflight counts background work and lets shutdown (and tests) wait until
+// none is left. Unlike sync.WaitGroup it may be waited on while work is
+// still being added.
+type inflight struct {
+	mu   sync.Mutex
+	n    int
+	idle chan struct{}
+}
+
+func (f *inflight) add() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n == 0 {
+		f.idle = make(chan struct{})
+	}
+	f.n++
+}
+
+func (f *inflight) done() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.n--
+	if f.n == 0 {
+		close(f.idle)
+	}
+}
+
+// wait returns when no work is in flight, or ctx's error.
+func (f *inflight) wait(ctx context.Context) error {
+	f.mu.Lock()
+	if f.n == 0 {
+		f.mu.Unlock()
+		return nil
+	}
+	idle := f.idle
+	f.mu.Unlock()
+	select {
+	case <-idle:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
