@@ -14,10 +14,14 @@ import (
 	"time"
 
 	"github.com/storybot/storybot/bot"
+	"github.com/storybot/storybot/bot/digest"
+	"github.com/storybot/storybot/bot/discord"
 	"github.com/storybot/storybot/bot/llm"
 	"github.com/storybot/storybot/bot/slack"
 	"github.com/storybot/storybot/config"
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/store"
+	"github.com/storybot/storybot/stories"
 )
 
 // runServe is `storybot serve`: every configured adapter, the digest
@@ -113,6 +117,7 @@ type service struct {
 	lib        *knowledge.Library
 	handler    *bot.Handler
 	metrics    *metrics
+	store      *store.SQLite
 	mux        *http.ServeMux
 	components []component
 	closers    []func() error
@@ -120,27 +125,99 @@ type service struct {
 	onListen func(addr string)
 }
 
-// newService builds every configured part without connecting anything.
+// newService builds every configured part without connecting anything:
+// stories, the store, the handler, the adapters, the digest scheduler and
+// the stories watcher.
 func newService(ctx context.Context, cfg config.Config, log *slog.Logger, e env) (*service, error) {
 	lib, err := serviceLibrary(cfg.Stories)
 	if err != nil {
 		return nil, err
 	}
 	s := &service{cfg: cfg, log: log, lib: lib, metrics: newMetrics(), mux: http.NewServeMux(), onListen: e.onListen}
-	hcfg, err := s.handlerConfig()
+	st, err := store.Open(ctx, cfg.Store.Path, store.WithQuestionText(cfg.Store.LogQuestionText))
 	if err != nil {
 		return nil, err
 	}
-	s.handler = bot.NewHandler(hcfg)
-	if cfg.SlackEnabled() {
-		if err := s.addSlack(); err != nil {
-			return nil, err
-		}
+	s.store = st
+	s.closers = append(s.closers, st.Close)
+	if err := st.RecordLibrary(ctx, lib, time.Now()); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("recording story versions: %w", err)
+	}
+	if err := s.build(ctx); err != nil {
+		st.Close()
+		return nil, err
 	}
 	s.mux.HandleFunc("GET /healthz", s.serveHealth)
 	s.mux.HandleFunc("GET /readyz", s.serveReady)
 	s.mux.Handle("GET /metrics", s.metrics.handler())
 	return s, nil
+}
+
+// build wires the handler and everything around it.
+func (s *service) build(ctx context.Context) error {
+	cfg := s.cfg
+	builder := &digest.Builder{Library: s.lib, History: s.store, Questions: s.store}
+	hcfg, err := s.handlerConfig()
+	if err != nil {
+		return err
+	}
+	hcfg.Feedback = s.store
+	hcfg.Questions = questionLog{next: s.store, log: s.log, text: cfg.Logging.LogQuestionText}
+	hcfg.Changes = s.store
+	hcfg.Digest = builder
+	hcfg.Admins = cfg.Admins
+
+	var watcher *stories.Watcher
+	if cfg.Stories.Dir != "" {
+		if cfg.Stories.Watch {
+			if watcher, err = s.newWatcher(); err != nil {
+				return err
+			}
+		}
+		f, err := stories.NewFetcher(stories.FetcherOptions{Dir: cfg.Stories.Dir,
+			AllowPrivate: cfg.Stories.AllowPrivateURLs, Logger: s.log.With("component", "stories")})
+		if err != nil {
+			return fmt.Errorf("story fetcher: %w", err)
+		}
+		hcfg.Stories = storyAdder{fetcher: f, watcher: watcher}
+	}
+	s.handler = bot.NewHandler(hcfg)
+	builder.Summarizer = s.handler
+
+	posters := map[string]digest.Poster{}
+	if cfg.SlackEnabled() {
+		a, err := s.addSlack()
+		if err != nil {
+			return err
+		}
+		posters["slack"] = a
+	}
+	if cfg.DiscordEnabled() {
+		a, err := s.addDiscord()
+		if err != nil {
+			return err
+		}
+		posters["discord"] = a
+	}
+	if len(cfg.Digests) > 0 {
+		specs, err := digestSpecs(cfg.Digests)
+		if err != nil {
+			return err
+		}
+		sched, err := digest.NewScheduler(digest.SchedulerConfig{
+			Specs: specs, Builder: builder, Runs: s.store, Posters: posters,
+			Logger: s.log.With("component", "digest"), OnPost: s.metrics.digestPosted,
+		})
+		if err != nil {
+			return fmt.Errorf("digests: %w", err)
+		}
+		s.components = append(s.components, component{name: "digest scheduler", run: sched.Run})
+	}
+	if watcher != nil {
+		s.components = append(s.components, component{name: "stories watcher", run: watcher.Run})
+	}
+	return nil
 }
 
 // serviceLibrary loads the stories folder, or the embedded story.
@@ -198,7 +275,7 @@ func (s *service) handlerConfig() (bot.Config, error) {
 
 // addSlack wires the Slack adapter: Socket Mode runs its own connection;
 // HTTP mode mounts its endpoints on the service's server.
-func (s *service) addSlack() error {
+func (s *service) addSlack() (*slack.Adapter, error) {
 	c := s.cfg.Slack
 	commands := map[string]string{}
 	for cmd, name := range c.Commands {
@@ -210,13 +287,95 @@ func (s *service) addSlack() error {
 		Ephemeral: c.Ephemeral, Logger: s.log, OnEvent: s.metrics.adapterEvent(bot.PlatformSlack),
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !s.cfg.SlackSocketMode() {
 		s.mux.Handle("/slack/", a.HTTPHandler())
 	}
 	s.components = append(s.components, component{name: "slack", run: a.Run, ready: a.Connected})
-	return nil
+	return a, nil
+}
+
+// addDiscord wires the Discord adapter: the gateway for mentions, DMs and
+// commands, and, with a public key, the HTTP interactions endpoint.
+func (s *service) addDiscord() (*discord.Adapter, error) {
+	c := s.cfg.Discord
+	a, err := discord.New(s.handler, discord.Options{
+		Token: c.Token, AppID: c.AppID, GuildID: c.GuildID, PublicKey: c.PublicKey, APIURL: c.APIURL,
+		HTTPOnly: !c.Gateway || c.Token == "", Ephemeral: c.Ephemeral, Logger: s.log,
+		OnEvent: s.metrics.adapterEvent(bot.PlatformDiscord),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if c.PublicKey != "" {
+		s.mux.Handle("POST "+discord.InteractionsPath, a.InteractionsHandler())
+	}
+	s.components = append(s.components, component{name: "discord", run: a.Run, ready: a.Connected})
+	return a, nil
+}
+
+// newWatcher reloads the stories folder as files are added, changed or
+// removed, without a restart and without blocking answers in flight, and
+// records each new version so digests and `changes` can say what changed.
+func (s *service) newWatcher() (*stories.Watcher, error) {
+	w, err := stories.NewWatcher(stories.WatcherOptions{
+		Dir: s.cfg.Stories.Dir, Library: s.lib, Logger: s.log.With("component", "stories"),
+		RescanInterval: s.cfg.Stories.RescanInterval.D(),
+		OnChange: func(ctx context.Context, st *knowledge.Story) {
+			added, err := s.store.RecordVersion(ctx, knowledge.NewVersion(st), time.Now())
+			if err != nil {
+				s.log.Error("recording a story version failed", "story", st.ID, "err", err)
+				return
+			}
+			if added {
+				s.log.Info("story version recorded", "story", st.ID, "paragraphs", len(st.Paragraphs))
+			}
+		},
+		OnRemove: func(_ context.Context, id string) { s.log.Info("story removed", "story", id) },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("stories watcher: %w", err)
+	}
+	return w, nil
+}
+
+// storyAdder is the chat command `story add <url>`: the fetcher saves the
+// page into the stories folder, and a rescan serves it at once.
+type storyAdder struct {
+	fetcher *stories.Fetcher
+	watcher *stories.Watcher // nil when the folder is not watched
+}
+
+func (a storyAdder) AddStory(ctx context.Context, url string) (string, error) {
+	id, err := a.fetcher.AddStory(ctx, url)
+	if err != nil {
+		return "", err
+	}
+	if a.watcher != nil {
+		// A rescan error names other files; the new story is in either way.
+		_ = a.watcher.Rescan(ctx)
+	}
+	return id, nil
+}
+
+// questionLog writes answered questions to the store and, for operators,
+// one log line each; the question's text is in that line only when
+// logging.log_question_text is on.
+type questionLog struct {
+	next bot.QuestionLogger
+	log  *slog.Logger
+	text bool
+}
+
+func (q questionLog) LogQuestion(ctx context.Context, r bot.QuestionRecord) error {
+	attrs := []any{"platform", r.Platform, "channel", r.Channel, "mode", r.Mode, "abstained", r.Abstained,
+		"latency_ms", r.Latency.Milliseconds()}
+	if q.text {
+		attrs = append(attrs, "question", r.Question)
+	}
+	q.log.Info("question answered", attrs...)
+	return q.next.LogQuestion(ctx, r)
 }
 
 func (s *service) serveHealth(w http.ResponseWriter, _ *http.Request) {

@@ -5,12 +5,15 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/storybot/storybot/internal/discordtest"
 	"github.com/storybot/storybot/internal/openaitest"
 	"github.com/storybot/storybot/internal/slacktest"
 )
@@ -255,4 +258,114 @@ func grepLines(s, substr string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+func TestServeRunsSlackAndDiscordAtOnce(t *testing.T) {
+	sf := slacktest.New(t)
+	df := discordtest.New(t)
+	release := df.HoldReady()
+	vars := slackVars(sf)
+	vars["DISCORD_TOKEN"] = discordtest.Token
+	vars["DISCORD_APP_ID"] = discordtest.AppID
+	vars["DISCORD_API_URL"] = df.URL()
+	s := startServe(t, vars)
+
+	<-sf.Connections()
+	<-df.Identifies()
+	if code, body := s.get(t, "/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "discord: not connected") {
+		t.Errorf("/readyz with Discord not connected = %d %q, want 503 naming discord", code, body)
+	}
+	release()
+	<-df.Connections()
+	<-df.Commands() // registered at start-up
+	s.waitReady(t)
+
+	sf.SendEvent("Ev1", slacktest.Mention("C1", "U1", "<@UBOT> why was the Rubio-Lavrov meeting put on hold?", sf.NextTS(), ""))
+	df.SendMessage(discordtest.Mention("why was the Rubio-Lavrov meeting put on hold?"))
+	select {
+	case post := <-sf.Posts():
+		if !strings.Contains(post.AllText(), "¶4") {
+			t.Errorf("the Slack answer does not cite ¶4:\n%s", post.AllText())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no Slack answer:\n%s", s.logs)
+	}
+	select {
+	case m := <-df.Messages():
+		if !strings.Contains(m.Text(), "¶4") {
+			t.Errorf("the Discord answer does not cite ¶4:\n%s", m.Text())
+		}
+		if !m.NoMentions() {
+			t.Errorf("the Discord answer may ping people: %s", m.Body)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no Discord answer:\n%s", s.logs)
+	}
+
+	_, metrics := s.get(t, "/metrics")
+	for _, want := range []string{
+		`storybot_questions_total{mode="quote",platform="slack"} 1`,
+		`storybot_questions_total{mode="quote",platform="discord"} 1`,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s:\n%s", want, grepLines(metrics, "storybot_"))
+		}
+	}
+	if code := s.exit(t); code != exitOK {
+		t.Errorf("exit %d, want 0", code)
+	}
+	for _, secret := range []string{slacktest.BotToken, slacktest.AppToken, discordtest.Token} {
+		if strings.Contains(s.logs.String(), secret) {
+			t.Errorf("the log contains the token %q", secret)
+		}
+	}
+}
+
+func TestServeAdminAddsAStoryFromChatAndItIsAnsweredAtOnce(t *testing.T) {
+	page, err := os.ReadFile(filepath.Join("..", "..", "stories", "testdata", "article.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(page)
+	}))
+	defer site.Close()
+
+	dir := t.TempDir()
+	seed, _ := os.ReadFile(filepath.Join("..", "..", "knowledge", "seed", "2025-10-21-rubio-lavrov-meeting-tabled.txt"))
+	os.WriteFile(filepath.Join(dir, "2025-10-21-rubio-lavrov-meeting-tabled.txt"), seed, 0o644)
+	cfgPath := filepath.Join(t.TempDir(), "storybot.yaml")
+	os.WriteFile(cfgPath, []byte("stories:\n  dir: "+dir+"\n  allow_private_urls: true\n  rescan_interval: 1h\nadmins:\n  - slack:UADMIN\n"), 0o600)
+
+	sf := slacktest.New(t)
+	vars := slackVars(sf)
+	vars["STORYBOT_CONFIG"] = cfgPath
+	s := startServe(t, vars)
+	<-sf.Connections()
+
+	ask := func(user, text string) string {
+		t.Helper()
+		sf.SendEvent("Ev-"+sf.NextTS(), slacktest.Mention("C1", user, "<@UBOT> "+text, sf.NextTS(), ""))
+		select {
+		case post := <-sf.Posts():
+			return post.AllText()
+		case <-time.After(15 * time.Second):
+			t.Fatalf("no answer to %q:\n%s", text, s.logs)
+			return ""
+		}
+	}
+	if got := ask("USOMEONE", "story add "+site.URL+"/news/bridge"); strings.Contains(got, "Danube") || !strings.Contains(strings.ToLower(got), "admin") {
+		t.Errorf("a non-admin's story add was not refused politely:\n%s", got)
+	}
+	if got := ask("UADMIN", "story add "+site.URL+"/news/bridge"); !strings.Contains(got, "2025-11-04-") {
+		t.Fatalf("the admin's story add did not report the new story:\n%s", got)
+	}
+	got := ask("U1", "how much did the bridge repairs cost?")
+	if !strings.Contains(got, "4.2 million euros") {
+		t.Errorf("the added story is not answered from:\n%s", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "2025-10-21-rubio-lavrov-meeting-tabled.txt")); err != nil {
+		t.Errorf("the seed story file went missing: %v", err)
+	}
 }

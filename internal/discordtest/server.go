@@ -145,6 +145,7 @@ type Server struct {
 	rateLeft     int
 	retryAfter   time.Duration
 	noContent    bool // the MessageContent intent is switched off in the "portal"
+	readyGate    chan struct{} // READY waits for it to close; nil sends at once
 	closing      bool
 	live         map[*websocket.Conn]struct{}
 	interactions map[string]*interactionState // by token
@@ -305,6 +306,24 @@ func (s *Server) DisableMessageContentIntent() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.noContent = true
+}
+
+// HoldReady makes the fake keep every IDENTIFY waiting for its READY until
+// release is called, so a test can look at a bot that is not connected yet.
+func (s *Server) HoldReady() (release func()) {
+	gate := make(chan struct{})
+	s.mu.Lock()
+	s.readyGate = gate
+	s.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			s.readyGate = nil
+			s.mu.Unlock()
+			close(gate)
+		})
+	}
 }
 
 // DropConnections closes every live gateway connection abruptly, as a
@@ -757,8 +776,15 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			s.mu.Lock()
-			noContent := s.noContent
+			noContent, gate := s.noContent, s.readyGate
 			s.mu.Unlock()
+			if gate != nil {
+				select {
+				case <-gate:
+				case <-r.Context().Done():
+					return
+				}
+			}
 			if noContent && id.Intents&IntentMessageContent != 0 {
 				closeWith(CloseDisallowedIntents, "Disallowed intent(s).")
 				return
