@@ -144,7 +144,7 @@ type Server struct {
 	wake         chan struct{}
 	rateLeft     int
 	retryAfter   time.Duration
-	noContent    bool // the MessageContent intent is switched off in the "portal"
+	noContent    bool          // the MessageContent intent is switched off in the "portal"
 	readyGate    chan struct{} // READY waits for it to close; nil sends at once
 	closing      bool
 	live         map[*websocket.Conn]struct{}
