@@ -116,7 +116,7 @@ func (h *Handler) KeyPointsReply(id string) Reply {
 		if id != "" && s.ID != id {
 			continue
 		}
-		lines = append(lines, fmt.Sprintf("*%s* (%s)", truncateWords(s.Title, 120), s.Source()))
+		lines = append(lines, fmt.Sprintf("%s (%s)", truncateWords(s.Title, 120), s.Source()))
 		for _, c := range h.cfg.Library.KeyPoints(s.ID, 4) {
 			r.Quotes = append(r.Quotes, h.quote(c.Story, c.Paragraph, c.Quote, c.Speaker))
 		}
@@ -189,7 +189,7 @@ func (h *Handler) storyChanges(ctx context.Context, s *knowledge.Story) (string,
 	if err != nil {
 		return "", nil, err
 	}
-	head := fmt.Sprintf("*%s* (%s)", truncateWords(s.Title, 120), s.ID)
+	head := fmt.Sprintf("%s (%s)", truncateWords(s.Title, 120), s.ID)
 	if !ok {
 		return head + "\nNo earlier version is on record, so there is nothing to compare with yet.", nil, nil
 	}

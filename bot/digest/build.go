@@ -401,7 +401,7 @@ func (d Digest) loc() *time.Location {
 }
 
 func (d Digest) header() string {
-	return fmt.Sprintf("*Daily digest — %s*", d.Date.In(d.loc()).Format("Monday, January 2, 2006"))
+	return fmt.Sprintf("Daily digest — %s", d.Date.In(d.loc()).Format("Monday, January 2, 2006"))
 }
 
 // reply renders one story: headline, what changed (new sentences quoted
@@ -409,7 +409,7 @@ func (d Digest) header() string {
 // text; key points and notable quotes as the reply's quotes.
 func (sd StoryDigest) reply(loc *time.Location, since time.Time) bot.Reply {
 	r := bot.Reply{Kind: bot.KindDigest, Mode: bot.ModeQuote, Source: sd.Source, Note: "quoted from the stories; ¶ numbers are those of the current versions"}
-	lines := []string{fmt.Sprintf("*%s* — %s", sd.Headline, sd.Source)}
+	lines := []string{fmt.Sprintf("%s — %s", sd.Headline, sd.Source)}
 	sinceDate := since.In(loc).Format("Jan 2, 2006")
 	if sd.Skipped {
 		lines = append(lines, fmt.Sprintf("No updates since %s.", sinceDate))
@@ -423,7 +423,7 @@ func (sd StoryDigest) reply(loc *time.Location, since time.Time) bot.Reply {
 	case StatusUnchanged:
 		lines = append(lines, fmt.Sprintf("No changes since %s.", sinceDate))
 	case StatusUpdated:
-		lines = append(lines, fmt.Sprintf("*What changed since %s:*", sinceDate))
+		lines = append(lines, fmt.Sprintf("What changed since %s:", sinceDate))
 		added := map[int][]string{}
 		for _, q := range sd.Added {
 			added[q.Paragraph] = append(added[q.Paragraph], q.Text)
@@ -445,7 +445,7 @@ func (sd StoryDigest) reply(loc *time.Location, since time.Time) bot.Reply {
 	}
 	if sd.Summary != "" {
 		r.Mode, r.Model = bot.ModeSummary, sd.Model
-		lines = append(lines, "*Summary:* "+sd.Summary)
+		lines = append(lines, "Summary: "+sd.Summary)
 		r.Quotes = append(r.Quotes, sd.SummaryQuotes...)
 	}
 	if len(sd.Events) > 0 {
@@ -453,18 +453,18 @@ func (sd StoryDigest) reply(loc *time.Location, since time.Time) bot.Reply {
 		for _, e := range sd.Events {
 			evs = append(evs, fmt.Sprintf("%s = %s (¶%d)", e.Phrase, e.Date, e.Paragraph))
 		}
-		lines = append(lines, "*Dates:* "+strings.Join(evs, "; "))
+		lines = append(lines, "Dates: "+strings.Join(evs, "; "))
 	}
 	if len(sd.TopQuestions) > 0 {
-		lines = append(lines, "*Most asked:* "+strings.Join(sd.TopQuestions, " · "))
+		lines = append(lines, "Most asked: "+strings.Join(sd.TopQuestions, " · "))
 	}
 	switch {
 	case len(sd.KeyPoints) > 0 && len(sd.Quotes) > 0:
-		lines = append(lines, "*Key points and notable quotes:*")
+		lines = append(lines, "Key points and notable quotes:")
 	case len(sd.KeyPoints) > 0:
-		lines = append(lines, "*Key points:*")
+		lines = append(lines, "Key points:")
 	case len(sd.Quotes) > 0:
-		lines = append(lines, "*Notable quotes:*")
+		lines = append(lines, "Notable quotes:")
 	}
 	r.Quotes = append(r.Quotes, sd.KeyPoints...)
 	r.Quotes = append(r.Quotes, sd.Quotes...)

@@ -53,7 +53,7 @@ func TestADigestQuotesKeyPointsQuotesAndDates(t *testing.T) {
 		t.Errorf("no resolved dates in %+v", sd.Events)
 	}
 	r := d.Reply()
-	if r.Kind != bot.KindDigest || !strings.Contains(r.Text, "*Daily digest —") || !strings.Contains(r.Text, "*Dates:*") {
+	if r.Kind != bot.KindDigest || !strings.Contains(r.Text, "Daily digest —") || !strings.Contains(r.Text, "Dates:") {
 		t.Errorf("reply text %q", r.Text)
 	}
 	assertVerbatim(t, b.Library, r)
@@ -85,17 +85,17 @@ func TestADigestSaysWhatChangedSinceThePreviousOne(t *testing.T) {
 	}{
 		{name: "an update since the last digest lists the added and edited paragraphs with their new words",
 			req: digest.Request{Since: t0.Add(time.Hour)}, status: digest.StatusUpdated,
-			textHas: []string{"*What changed since Oct 20, 2025:*", "• added ¶14: “Rubio and Lavrov on Monday", "• edited ¶8, adding: “", "[¶8]"}},
+			textHas: []string{"What changed since Oct 20, 2025:", "• added ¶14: “Rubio and Lavrov on Monday", "• edited ¶8, adding: “", "[¶8]"}},
 		{name: "an unchanged story gets one line when asked to skip",
 			req: digest.Request{Since: t1.Add(time.Hour), SkipUnchanged: true}, status: digest.StatusUnchanged,
 			textHas: []string{"No updates since Oct 21, 2025."}},
 		{name: "an unchanged story still gets its digest when not skipping",
 			req: digest.Request{Since: t1.Add(time.Hour)}, status: digest.StatusUnchanged,
-			textHas: []string{"No changes since Oct 21, 2025.", "*Key points"}},
+			textHas: []string{"No changes since Oct 21, 2025.", "Key points"}},
 		{name: "a story first seen after the last digest is new",
 			req: digest.Request{Since: t0.Add(-time.Hour)}, status: digest.StatusNew, textHas: []string{"🆕 New since the last digest."}},
 		{name: "the first digest says nothing about changes",
-			req: digest.Request{}, status: digest.StatusUnknown, textHas: []string{"*Key points"}},
+			req: digest.Request{}, status: digest.StatusUnknown, textHas: []string{"Key points"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,7 +135,7 @@ func TestTopQuestionsAppearUnderTheirStory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := d.Reply(); !strings.Contains(r.Text, "*Most asked:* Why was the meeting put on hold?") {
+	if r := d.Reply(); !strings.Contains(r.Text, "Most asked: Why was the meeting put on hold?") {
 		t.Errorf("digest lacks the top question:\n%s", r.Text)
 	}
 }

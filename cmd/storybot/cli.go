@@ -12,6 +12,7 @@ import (
 
 	"github.com/storybot/storybot/bot"
 	"github.com/storybot/storybot/bot/console"
+	"github.com/storybot/storybot/bot/digest"
 	"github.com/storybot/storybot/knowledge"
 )
 
@@ -228,11 +229,15 @@ func newCLIHandler(storiesDir string, e env) (*bot.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := bot.Config{Library: lib, Logger: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	builder := &digest.Builder{Library: lib}
+	cfg := bot.Config{Library: lib, Digest: builder,
+		Logger: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	if err := configureLLM(&cfg, e.getenv); err != nil {
 		return nil, err
 	}
-	return bot.NewHandler(cfg), nil
+	h := bot.NewHandler(cfg)
+	builder.Summarizer = h
+	return h, nil
 }
 
 // quoteJSON is the stable `quote --json` contract.

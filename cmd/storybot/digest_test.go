@@ -19,7 +19,7 @@ func TestDigestPrintsKeyPointsQuotesAndDates(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("code %d: %s", code, errOut)
 	}
-	for _, want := range []string{"*Daily digest —", "*Dates:*", "*Key points", "[¶1]"} {
+	for _, want := range []string{"Daily digest —", "Dates:", "Key points", "[¶1]"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("digest lacks %q:\n%s", want, out)
 		}
