@@ -480,11 +480,9 @@ func (sn *snapshot) namedSpeakers(toks []token) []string {
 	for _, t := range toks {
 		words[strings.ToLower(t.Word)] = true
 	}
-	for _, s := range sn.stories {
-		for _, sp := range s.Speakers {
-			if speakerNamed(sp, words) && !slices.Contains(out, sp.Name) {
-				out = append(out, sp.Name)
-			}
+	for _, sp := range sn.speakers {
+		if speakerNamed(sp, words) && !slices.Contains(out, sp.Name) {
+			out = append(out, sp.Name)
 		}
 	}
 	return out

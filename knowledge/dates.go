@@ -50,7 +50,15 @@ func resolveDates(s *Story) []DateRef {
 func FindDates(text string, ref time.Time) []DateRef {
 	ref = time.Date(ref.Year(), ref.Month(), ref.Day(), 0, 0, 0, 0, time.UTC)
 	var out []DateRef
-	for _, m := range weekdayRe.FindAllStringSubmatchIndex(text, -1) {
+	// Every phrase these patterns match contains "day", "week", "month",
+	// "year", "tonight" or a digit; most sentences contain none, and the
+	// case-insensitive patterns are slow to run on them.
+	lower := strings.ToLower(text)
+	hasDay := strings.Contains(lower, "day")
+	hasPeriod := hasDay || strings.Contains(lower, "week") || strings.Contains(lower, "month") ||
+		strings.Contains(lower, "year") || strings.Contains(lower, "tonight")
+	hasDigit := strings.ContainsAny(text, "0123456789")
+	for _, m := range findAllIf(hasDay, weekdayRe, text) {
 		mod := ""
 		if m[2] >= 0 {
 			mod = strings.ToLower(text[m[2]:m[3]])
@@ -75,7 +83,7 @@ func FindDates(text string, ref time.Time) []DateRef {
 		}
 		out = append(out, DateRef{Span: Span{start, m[1]}, Phrase: text[start:m[1]], From: day, To: day})
 	}
-	for _, m := range periodRe.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range findAllIf(hasPeriod, periodRe, text) {
 		phrase := text[m[0]:m[1]]
 		var from, to time.Time
 		if m[8] >= 0 {
@@ -112,7 +120,7 @@ func FindDates(text string, ref time.Time) []DateRef {
 		}
 		out = append(out, DateRef{Span: Span{m[0], m[1]}, Phrase: phrase, From: from, To: to})
 	}
-	for _, m := range monthDayRe.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range findAllIf(hasDigit, monthDayRe, text) {
 		mon := monthNumber(text[m[2]:m[3]])
 		day, _ := strconv.Atoi(text[m[4]:m[5]])
 		year := ref.Year()
@@ -129,6 +137,14 @@ func FindDates(text string, ref time.Time) []DateRef {
 		out = append(out, DateRef{Span: Span{m[0], m[1]}, Phrase: text[m[0]:m[1]], From: d, To: d})
 	}
 	return out
+}
+
+// findAllIf runs re over text only when a cheap test says it may match.
+func findAllIf(may bool, re *regexp.Regexp, text string) [][]int {
+	if !may {
+		return nil
+	}
+	return re.FindAllStringSubmatchIndex(text, -1)
 }
 
 var pastRe = regexp.MustCompile(`(?i)\b(said|told|wrote|was|were|had|did|\w+ed)\b`)

@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"fmt"
 	"math"
 	"regexp"
 	"slices"
@@ -236,6 +237,9 @@ type snapshot struct {
 	docs     []docRef
 	postings map[uint32][]posting
 	avgLen   float64
+	// speakers are the stories' speakers without repeats, in story order,
+	// so a question is matched against each distinct speaker once.
+	speakers []Speaker
 }
 
 type docRef struct {
@@ -258,8 +262,15 @@ func newSnapshot(stories []*Story) *snapshot {
 	})
 	sn := &snapshot{stories: sorted, byID: make(map[string]int, len(sorted)), postings: map[uint32][]posting{}}
 	total := 0
+	seenSpeaker := map[string]bool{}
 	for si, s := range sorted {
 		sn.byID[s.ID] = si
+		for _, sp := range s.Speakers {
+			if k := fmt.Sprint(sp.Name, "\x00", sp.Title, "\x00", sp.Person); !seenSpeaker[k] {
+				seenSpeaker[k] = true
+				sn.speakers = append(sn.speakers, sp)
+			}
+		}
 		for pi := range s.index.paras {
 			pix := &s.index.paras[pi]
 			d := int32(len(sn.docs))

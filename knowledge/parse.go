@@ -137,15 +137,49 @@ func splitBlocks(text string) []block {
 }
 
 var (
-	isoDateRe     = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
-	headerStartRe = regexp.MustCompile(`(?i)^\s*(date\b|by\b|\d{4}-\d{2}-\d{2}\b)`)
+	isoDateRe = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
+	// dateHeaderRe is "date 2025-10-21 …", "date: Oct 21, 2025 …" or a
+	// bare ISO date: "date" must be followed by a date, so a first
+	// paragraph such as "Date night at the White House …" is not a header.
+	dateHeaderRe = regexp.MustCompile(`(?i)^\s*(date\s*:?\s*(\d|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)|\d{4}-\d{2}-\d{2}\b)`)
+	bylineRe     = regexp.MustCompile(`(?i)^\s*by\s+(.*)$`)
 )
 
+// bylineParticles are the lower-case words a byline's names may contain.
+var bylineParticles = toSet(`and & for of de da del della der van von la le al bin`)
+
 // looksLikeHeader reports whether a story's first line is a header rather
-// than the first paragraph: it starts with "date", "By" or an ISO date and
-// is short.
+// than the first paragraph: it is short and starts with a date ("date
+// 2025-10-21", an ISO date) or is a byline ("By Maria Chen, Reuters").
 func looksLikeHeader(line string) bool {
-	return len(line) < 400 && headerStartRe.MatchString(line)
+	if len(line) >= 400 {
+		return false
+	}
+	if dateHeaderRe.MatchString(line) {
+		return true
+	}
+	m := bylineRe.FindStringSubmatch(line)
+	return m != nil && isByline(m[1])
+}
+
+// isByline reports whether the words after "By" are names: every word
+// capitalised but for particles ("and", "van"), so "By the time the
+// council voted, …" opening a story without a header stays paragraph 1.
+func isByline(names string) bool {
+	words := strings.FieldsFunc(names, func(r rune) bool { return unicode.IsSpace(r) || r == ',' || r == ';' })
+	if len(words) == 0 {
+		return false
+	}
+	for _, w := range words {
+		if _, ok := bylineParticles[w]; ok {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // parseHeader reads "date 2025-10-21 By A, B, CNN".

@@ -481,6 +481,11 @@ func (a *analyser) resolveNP(np string) string {
 	}
 	det := strings.ToLower(toks[0].Word)
 	_, hasDet := determiners[det]
+	if hasDet && nameStart == 0 {
+		// A capitalised determiner ("The Kremlin", "An …" opening a
+		// sentence) is not part of a name.
+		nameStart = 1
+	}
 	// "Department of Transportation" after "of"/"for" names an organisation.
 	afterPrep := nameStart > 0 && nameStart < len(toks) && isPrep(strings.ToLower(toks[nameStart-1].Word))
 	if nameStart < len(toks) && !(hasDet && nameStart == 1) && !afterPrep {

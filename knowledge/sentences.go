@@ -11,6 +11,10 @@ var abbreviations = toSet(`mr mrs ms dr prof sen rep gov gen lt col sgt capt cmd
 bros vs etc jan feb mar apr jun jul aug sep sept oct nov dec mt ft ave blvd dept est fig no nos vol pp ph rev
 hon messrs mme u.s u.k u.n e.g i.e a.m p.m d.c u.s.a e.u n.y l.a`)
 
+// finalAbbreviations close a name or a list rather than open one, so
+// they often end a sentence: "She works for Acme Inc. The company …".
+var finalAbbreviations = toSet(`inc co corp ltd etc jr sr`)
+
 // sentenceStarters are words that, after an abbreviation like "U.S.",
 // show that a new sentence has begun.
 var sentenceStarters = toSet(`the a an he she it they we i but and in on at this that these those his her their
@@ -115,9 +119,11 @@ func isBoundaryAfterAbbrev(text string, dot, next int) bool {
 		return !unicode.IsDigit(nr)
 	}
 	if _, ok := abbreviations[word]; ok {
-		// "in the U.S. The president ..." ends; "Sen. Smith" does not.
+		// "in the U.S. The president ..." and "works for Acme Inc. The
+		// company ..." end; "Sen. Smith" does not.
 		_, starter := sentenceStarters[nextLower]
-		return starter && strings.Contains(word, ".")
+		_, final := finalAbbreviations[word]
+		return starter && (final || strings.Contains(word, "."))
 	}
 	return true
 }

@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -77,8 +78,19 @@ func normTerm(word string) string {
 	if len(w) <= 2 {
 		return w
 	}
-	return english.Stem(w, true)
+	// Stemming is the bulk of indexing time and news prose repeats its
+	// words, so stems are remembered for the life of the process, like the
+	// vocabulary of index terms.
+	if st, ok := stems.Load(w); ok {
+		return st.(string)
+	}
+	st := english.Stem(w, true)
+	stems.Store(w, st)
+	return st
 }
+
+// stems caches english.Stem by lower-cased word.
+var stems sync.Map
 
 // isStop reports whether a lower-cased word carries no topic on its own.
 func isStop(lower string) bool {

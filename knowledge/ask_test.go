@@ -1,0 +1,388 @@
+package knowledge_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/storybot/storybot/knowledge"
+)
+
+const seedID = "2025-10-21-rubio-lavrov-meeting-tabled"
+
+// checkVerbatim fails when a citation is not its paragraph's text at its offsets.
+func checkVerbatim(t *testing.T, lib *knowledge.Library, a knowledge.Answer) {
+	t.Helper()
+	for _, c := range a.Citations {
+		s := lib.Story(c.Story)
+		if s == nil {
+			t.Errorf("citation names unknown story %q", c.Story)
+			continue
+		}
+		p := s.Paragraph(c.Paragraph)
+		if p == nil || c.End > len(p.Text) || c.Start > c.End || p.Text[c.Start:c.End] != c.Quote {
+			t.Errorf("citation %s ¶%d %q is not the paragraph's text at [%d,%d)", c.Story, c.Paragraph, c.Quote, c.Start, c.End)
+		}
+	}
+}
+
+func TestAskMetadata(t *testing.T) {
+	lib := seedLibrary(t)
+	tests := []struct {
+		name     string
+		question string
+		says     []string
+	}{
+		{"who wrote it names every author and the outlet", "Who wrote this story?", []string{"Kristen Holmes", "Jennifer Hansler", "Kylie Atwood", "CNN"}},
+		{"the authors can be asked for by name", "Who are the authors of the article?", []string{"Kristen Holmes"}},
+		{"when it was published gives the header's date", "When was the article published?", []string{"October 21, 2025", "2025-10-21"}},
+		{"which outlet names the outlet", "Which outlet published this?", []string{"CNN"}},
+		{"when it was updated quotes the update note and resolves its day", "When was the story updated?", []string{"updated with additional reporting Tuesday", "¶20", "Oct 21, 2025"}},
+		{"the headline is the title", "What is the headline?", []string{"President Donald Trump’s hopes"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := lib.Ask(tt.question, knowledge.AskOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !a.Meta || a.Abstained {
+				t.Errorf("Meta %v Abstained %v, want a metadata answer", a.Meta, a.Abstained)
+			}
+			for _, s := range tt.says {
+				if !strings.Contains(a.Text, s) {
+					t.Errorf("answer %q does not say %q", a.Text, s)
+				}
+			}
+			checkVerbatim(t, lib, a)
+		})
+	}
+	t.Run("a story with no update note says so", func(t *testing.T) {
+		lib, err := knowledge.NewLibrary(mustParse(t, "s.txt", "date 2026-03-03 By Maria Chen, Reuters\n\nThe council voted."))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := lib.Ask("When was the story last updated?", knowledge.AskOptions{})
+		if err != nil || !strings.Contains(a.Text, "no update note") || len(a.Citations) != 0 {
+			t.Errorf("answer %+v, %v", a, err)
+		}
+	})
+	t.Run("a story with no byline says it names no authors", func(t *testing.T) {
+		lib, err := knowledge.NewLibrary(mustParse(t, "s.txt", "2026-03-03\n\nThe council voted."))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := lib.Ask("Who wrote this story?", knowledge.AskOptions{})
+		if err != nil || !strings.Contains(a.Text, "does not name its authors") {
+			t.Errorf("answer %q, %v", a.Text, err)
+		}
+	})
+}
+
+func TestAskAnswers(t *testing.T) {
+	lib := seedLibrary(t)
+	tests := []struct {
+		name     string
+		question string
+		paras    []int // acceptable first citations
+		says     string
+		speaker  string // someone's quotation the answer must carry
+	}{
+		{"why the meeting was put on hold cites the divergent expectations", "Why was the Rubio-Lavrov meeting put on hold?", []int{4}, "divergent expectations", ""},
+		{"what Peskov told reporters cites his quotation with him as speaker", "What did Peskov tell reporters?", []int{8, 9}, "You cannot postpone", "Dmitry Peskov"},
+		{"where the summit is cites Budapest", "Where is the Trump-Putin summit supposed to take place?", []int{5, 7}, "Budapest", ""},
+		{"how long the Anchorage meeting lasted cites three hours", "How long did the Anchorage meeting last?", []int{17}, "nearly three hours", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := lib.Ask(tt.question, knowledge.AskOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Abstained || len(a.Citations) == 0 {
+				t.Fatalf("abstained: %q", a.Text)
+			}
+			if len(a.Citations) > 3 {
+				t.Errorf("%d citations, want at most 3", len(a.Citations))
+			}
+			first := a.Citations[0]
+			if !slices.Contains(tt.paras, first.Paragraph) || first.Story != seedID {
+				t.Errorf("first citation %s ¶%d, want one of ¶%v", first.Story, first.Paragraph, tt.paras)
+			}
+			if !strings.Contains(a.Text, tt.says) {
+				t.Errorf("answer %q does not say %q", a.Text, tt.says)
+			}
+			if !strings.Contains(a.Text, fmt.Sprintf("[¶%d", first.Paragraph)) {
+				t.Errorf("answer %q lacks the marker ¶%d", a.Text, first.Paragraph)
+			}
+			if tt.speaker != "" {
+				if !slices.ContainsFunc(a.Citations, func(c knowledge.Citation) bool { return c.Speaker == tt.speaker }) {
+					t.Errorf("no citation is %s's quotation: %+v", tt.speaker, a.Citations)
+				}
+				if !strings.Contains(a.Text, "· "+tt.speaker+"]") {
+					t.Errorf("answer %q does not name the speaker in its marker", a.Text)
+				}
+			}
+			checkVerbatim(t, lib, a)
+		})
+	}
+	t.Run("answers are sentences, not whole paragraphs", func(t *testing.T) {
+		a, _ := lib.Ask("Why was the Rubio-Lavrov meeting put on hold?", knowledge.AskOptions{})
+		for _, c := range a.Citations {
+			if c.Quote == lib.Story(c.Story).Paragraph(c.Paragraph).Text && len(lib.Story(c.Story).Paragraph(c.Paragraph).Sentences) > 1 {
+				t.Errorf("¶%d cited whole", c.Paragraph)
+			}
+		}
+	})
+	t.Run("MaxCitations caps the sentences", func(t *testing.T) {
+		a, _ := lib.Ask("What did Trump say about the battle line?", knowledge.AskOptions{MaxCitations: 1})
+		if len(a.Citations) != 1 {
+			t.Errorf("%d citations, want 1", len(a.Citations))
+		}
+	})
+	t.Run("Retrieve returns distinct paragraphs best first", func(t *testing.T) {
+		ps, err := lib.Retrieve("Where is the Trump-Putin summit supposed to take place?", 3, knowledge.AskOptions{})
+		if err != nil || len(ps) != 3 {
+			t.Fatalf("passages %+v, %v", ps, err)
+		}
+		seen := map[int]bool{}
+		for i, p := range ps {
+			if seen[p.Paragraph] || (i > 0 && p.Score > ps[i-1].Score) {
+				t.Errorf("passages out of order or repeated: %+v", ps)
+			}
+			seen[p.Paragraph] = true
+		}
+	})
+	t.Run("thread context helps a follow-up question", func(t *testing.T) {
+		a, err := lib.Ask("Why?", knowledge.AskOptions{Context: "the Rubio-Lavrov meeting was put on hold"})
+		if err != nil || a.Abstained || a.Citations[0].Paragraph != 4 {
+			t.Errorf("answer %+v, %v", a, err)
+		}
+	})
+}
+
+func TestAskAbstains(t *testing.T) {
+	lib := seedLibrary(t)
+	tests := []struct {
+		name     string
+		question string
+	}{
+		{"a person the story never mentions", "What did Volodymyr Zelensky say about the summit?"},
+		{"another unknown person", "What did Angela Merkel say about Lavrov?"},
+		{"the weather", "What will the weather be like in Budapest next week?"},
+		{"a sports result", "Who won the football match on Saturday?"},
+		{"a count the story does not give", "How many soldiers have died in the war so far?"},
+		{"the stock market", "What is the stock market doing today?"},
+	}
+	for _, tt := range tests {
+		t.Run("it says the story doesn't say for "+tt.name, func(t *testing.T) {
+			a, err := lib.Ask(tt.question, knowledge.AskOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !a.Abstained {
+				t.Fatalf("answered %q", a.Text)
+			}
+			if len(a.Citations) != 0 {
+				t.Errorf("abstained with citations %+v", a.Citations)
+			}
+			if !strings.HasPrefix(a.Text, "The story doesn't say.") {
+				t.Errorf("text %q", a.Text)
+			}
+			if a.Closest != nil && !strings.Contains(a.Text, "Closest passage") {
+				t.Errorf("closest ¶%d not named as closest: %q", a.Closest.Paragraph, a.Text)
+			}
+		})
+	}
+	t.Run("strict mode abstains where lenient mode answers", func(t *testing.T) {
+		q := "Did the Alaska summit end with an agreement?"
+		lenient, _ := lib.Ask(q, knowledge.AskOptions{Strictness: knowledge.AbstainLenient})
+		if lenient.Abstained {
+			t.Errorf("lenient mode abstained on %q", q)
+		}
+		if lib.Covered("What will the weather be like in Budapest next week?", knowledge.AskOptions{}) {
+			t.Error("Covered reports the weather as covered")
+		}
+	})
+}
+
+func TestAskBadQuestions(t *testing.T) {
+	lib := seedLibrary(t)
+	tests := []struct {
+		name     string
+		question string
+		err      error
+	}{
+		{"an empty question is refused", "", knowledge.ErrEmptyQuestion},
+		{"a question of white space and control characters is refused", " \t\x00\u200b\n", knowledge.ErrEmptyQuestion},
+		{"a question over 2000 characters is refused", strings.Repeat("why ", 500) + "?", knowledge.ErrQuestionTooLong},
+		{"a question of exactly 2000 characters is answered", strings.Repeat("a", knowledge.MaxQuestionLen), nil},
+		{"invalid UTF-8 is cleaned, not refused", "Why was the meeting \xff put on hold?", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := lib.Ask(tt.question, knowledge.AskOptions{})
+			if !errors.Is(err, tt.err) {
+				t.Errorf("error %v, want %v", err, tt.err)
+			}
+			if _, err := lib.Retrieve(tt.question, 3, knowledge.AskOptions{}); !errors.Is(err, tt.err) {
+				t.Errorf("Retrieve error %v, want %v", err, tt.err)
+			}
+		})
+	}
+	t.Run("the too-long error says how long the question was", func(t *testing.T) {
+		_, err := lib.Ask(strings.Repeat("x", 2001), knowledge.AskOptions{})
+		if err == nil || !strings.Contains(err.Error(), "2001") {
+			t.Errorf("error %v", err)
+		}
+	})
+}
+
+func TestLibraryManyStories(t *testing.T) {
+	seed := seedLibrary(t).Story(seedID)
+	bridge, err := knowledge.ReadFile("testdata/bridge/2026-03-03-harbor-bridge-vote.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := knowledge.NewLibrary(seed, bridge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("stories are listed newest first", func(t *testing.T) {
+		ss := lib.Stories()
+		if len(ss) != 2 || ss[0].ID != bridge.ID || ss[1].ID != seedID {
+			t.Errorf("order %v", []string{ss[0].ID, ss[1].ID})
+		}
+	})
+	t.Run("a citation names the story it comes from", func(t *testing.T) {
+		a, _ := lib.Ask("Why is the Harbor Street bridge closing?", knowledge.AskOptions{})
+		if a.Abstained || a.Citations[0].Story != bridge.ID || !strings.Contains(a.Text, bridge.ID+" ¶1") {
+			t.Errorf("answer %q %+v", a.Text, a.Citations)
+		}
+		checkVerbatim(t, lib, a)
+	})
+	t.Run("Story restricts the search to one story", func(t *testing.T) {
+		a, _ := lib.Ask("Why is the Harbor Street bridge closing?", knowledge.AskOptions{Story: seedID})
+		for _, c := range a.Citations {
+			if c.Story != seedID {
+				t.Errorf("cited %s with the search restricted to the seed", c.Story)
+			}
+		}
+	})
+	t.Run("metadata questions answer for each story", func(t *testing.T) {
+		a, _ := lib.Ask("Who wrote this story?", knowledge.AskOptions{})
+		if !strings.Contains(a.Text, "Maria Chen") || !strings.Contains(a.Text, "Kristen Holmes") {
+			t.Errorf("answer %q", a.Text)
+		}
+	})
+	t.Run("abstaining speaks of stories in the plural", func(t *testing.T) {
+		a, _ := lib.Ask("What is the population of Hungary?", knowledge.AskOptions{})
+		if !a.Abstained || !strings.HasPrefix(a.Text, "The stories don't say.") {
+			t.Errorf("answer %q", a.Text)
+		}
+	})
+	t.Run("Put replaces a story with the same id and Remove drops it", func(t *testing.T) {
+		lib, _ := knowledge.NewLibrary(seed)
+		v2 := mustParse(t, seedID+".txt", "date 2025-10-22 By A Writer, CNN\n\nThe summit was rescheduled for December in Vienna.")
+		lib.Put(v2)
+		if got := lib.Stories(); len(got) != 1 || got[0] != v2 {
+			t.Fatalf("after Put: %d stories", len(got))
+		}
+		a, _ := lib.Ask("Where was the summit rescheduled?", knowledge.AskOptions{})
+		if a.Abstained || !strings.Contains(a.Text, "Vienna") {
+			t.Errorf("answer from the replaced story %q", a.Text)
+		}
+		if !lib.Remove(seedID) || lib.Remove(seedID) || len(lib.Stories()) != 0 {
+			t.Error("Remove did not drop the story exactly once")
+		}
+		a, err := lib.Ask("Where was the summit rescheduled?", knowledge.AskOptions{})
+		if err != nil || !a.Abstained {
+			t.Errorf("an empty library answered %+v, %v", a, err)
+		}
+	})
+}
+
+// TestLibraryConcurrency answers questions while another goroutine keeps
+// replacing and removing stories; run it under -race. Every answer must
+// be verbatim against the story version it cites, whichever that was.
+func TestLibraryConcurrency(t *testing.T) {
+	seed := seedLibrary(t).Story(seedID)
+	bridge, err := knowledge.ReadFile("testdata/bridge/2026-03-03-harbor-bridge-vote.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := knowledge.NewLibrary(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	questions := []string{
+		"Why was the Rubio-Lavrov meeting put on hold?",
+		"Why is the Harbor Street bridge closing?",
+		"Who wrote this story?",
+		"What did the mayor say about the decision?",
+	}
+	const readers, rounds = 4, 40
+	stop := make(chan struct{})
+	var writer sync.WaitGroup
+	writer.Add(1)
+	go func() {
+		defer writer.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if i%2 == 0 {
+				lib.Put(bridge)
+			} else {
+				lib.Remove(bridge.ID)
+			}
+			lib.Put(seed)
+		}
+	}()
+	var wg sync.WaitGroup
+	errs := make(chan string, readers*rounds*len(questions))
+	for r := 0; r < readers; r++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < rounds; i++ {
+				for _, q := range questions {
+					a, err := lib.Ask(q, knowledge.AskOptions{})
+					if err != nil {
+						errs <- err.Error()
+						continue
+					}
+					for _, c := range a.Citations {
+						var s *knowledge.Story
+						switch c.Story {
+						case seed.ID:
+							s = seed
+						case bridge.ID:
+							s = bridge
+						}
+						if p := s.Paragraph(c.Paragraph); p == nil || p.Text[c.Start:c.End] != c.Quote {
+							errs <- fmt.Sprintf("%q: citation %s ¶%d not verbatim", q, c.Story, c.Paragraph)
+						}
+					}
+					_ = lib.Quotes("Peskov")
+					_ = lib.Speakers()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	writer.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if lib.Story(seedID) == nil {
+		t.Error("the seed story was lost")
+	}
+}

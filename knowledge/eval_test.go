@@ -1,0 +1,334 @@
+package knowledge_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/storybot/storybot/knowledge"
+)
+
+// This file scores the library the way ../shared/eval/score.py scores the
+// CLI: hit@1 and hit@3 on gold paragraphs, the expected key phrase in the
+// answer, abstention on unanswerable questions, quotations by speaker, and
+// every cited span verbatim (white space folded) in the paragraph it names.
+
+// evalQuestion is one line of a questions.jsonl file.
+type evalQuestion struct {
+	ID   string          `json:"id"`
+	Q    string          `json:"q"`
+	Gold []int           `json:"gold"`
+	Key  json.RawMessage `json:"key"`
+	Kind string          `json:"kind"`
+}
+
+// keys returns the accepted key phrases: "key" is a string or a list.
+func (q evalQuestion) keys() []string {
+	var one string
+	if json.Unmarshal(q.Key, &one) == nil {
+		if one == "" {
+			return nil
+		}
+		return []string{one}
+	}
+	var many []string
+	_ = json.Unmarshal(q.Key, &many)
+	return many
+}
+
+// evalQuote is one line of a quotes.jsonl file.
+type evalQuote struct {
+	ID      string   `json:"id"`
+	Who     string   `json:"who"`
+	Must    []string `json:"must"`
+	MustNot []string `json:"mustnot"`
+}
+
+// evalScore holds the figures score.py prints.
+type evalScore struct {
+	answerable, hit1, hit3 int
+	keyed, keyHit          int
+	unanswerable, abstain  int
+	falseAbstain           int
+	quotes, quotesOK       int
+	notVerbatim            []string
+	failures               []string // per-question misses, for the log
+}
+
+func ratio(x, n int) float64 {
+	if n == 0 {
+		return 1
+	}
+	return float64(x) / float64(n)
+}
+
+func (s evalScore) String() string {
+	return fmt.Sprintf("hit@1 %.2f hit@3 %.2f key %.2f abstain %.2f false-abstain %d quotes %d/%d not-verbatim %d",
+		ratio(s.hit1, s.answerable), ratio(s.hit3, s.answerable), ratio(s.keyHit, s.keyed),
+		ratio(s.abstain, s.unanswerable), s.falseAbstain, s.quotesOK, s.quotes, len(s.notVerbatim))
+}
+
+var spaceRun = regexp.MustCompile(`\s+`)
+
+func fold(s string) string { return strings.TrimSpace(spaceRun.ReplaceAllString(s, " ")) }
+
+// scoredParagraphs numbers a story file's blocks as score.py does: blocks
+// separated by blank lines, the first (the header) dropped, counted from 1.
+// It is deliberately independent of the parser under test.
+func scoredParagraphs(t *testing.T, path string) map[int]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks []string
+	for _, b := range regexp.MustCompile(`\n\s*\n`).Split(string(data), -1) {
+		if strings.TrimSpace(b) != "" {
+			blocks = append(blocks, strings.TrimSpace(b))
+		}
+	}
+	out := map[int]string{}
+	for i, b := range blocks[1:] {
+		out[i+1] = fold(b)
+	}
+	return out
+}
+
+func readJSONL[T any](t *testing.T, path string) []T {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []T
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var v T
+		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
+			t.Fatalf("%s:%d: %v", path, n, err)
+		}
+		out = append(out, v)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// score runs questions (and quote queries) through lib and checks them
+// against the paragraphs of storyPath.
+func score(t *testing.T, lib *knowledge.Library, storyPath string, qs []evalQuestion, qqs []evalQuote) evalScore {
+	t.Helper()
+	paras := scoredParagraphs(t, storyPath)
+	var s evalScore
+	verbatim := func(id string, n int, quote string) {
+		q := fold(quote)
+		if p, ok := paras[n]; q == "" || !ok || !strings.Contains(p, q) {
+			s.notVerbatim = append(s.notVerbatim, fmt.Sprintf("%s: ¶%d: %.80q", id, n, q))
+		}
+	}
+	for _, q := range qs {
+		ans, err := lib.Ask(q.Q, knowledge.AskOptions{})
+		if err != nil {
+			ans = knowledge.Answer{Abstained: true, Text: err.Error()}
+		}
+		said := ans.Text
+		for _, c := range ans.Citations {
+			verbatim(q.ID, c.Paragraph, c.Quote)
+			said += " " + c.Quote
+		}
+		said = strings.ToLower(fold(said))
+		keyOK := slices.ContainsFunc(q.keys(), func(k string) bool { return strings.Contains(said, strings.ToLower(k)) })
+		if q.Kind == "unanswerable" {
+			s.unanswerable++
+			if ans.Abstained {
+				s.abstain++
+			} else {
+				s.failures = append(s.failures, fmt.Sprintf("%s: ANSWERED %q: %.100q", q.ID, q.Q, ans.Text))
+			}
+			continue
+		}
+		if ans.Abstained {
+			s.falseAbstain++
+		}
+		if len(q.keys()) > 0 {
+			s.keyed++
+			if keyOK {
+				s.keyHit++
+			} else {
+				s.failures = append(s.failures, fmt.Sprintf("%s: KEY MISSING %v in %q: %.100q", q.ID, q.keys(), q.Q, ans.Text))
+			}
+		}
+		if len(q.Gold) > 0 {
+			s.answerable++
+			var firsts []int
+			for _, c := range ans.Citations[:min(3, len(ans.Citations))] {
+				firsts = append(firsts, c.Paragraph)
+			}
+			h1 := len(firsts) > 0 && slices.Contains(q.Gold, firsts[0])
+			h3 := slices.ContainsFunc(firsts, func(p int) bool { return slices.Contains(q.Gold, p) })
+			if h1 {
+				s.hit1++
+			}
+			if h3 {
+				s.hit3++
+			}
+			if !h1 {
+				s.failures = append(s.failures, fmt.Sprintf("%s: %s cited %v gold %v: %q",
+					q.ID, map[bool]string{true: "hit@3", false: "MISS"}[h3], firsts, q.Gold, q.Q))
+			}
+		}
+	}
+	for _, qq := range qqs {
+		s.quotes++
+		res := lib.Quotes(qq.Who)
+		var got, mine []string
+		who := strings.ToLower(qq.Who)
+		for _, x := range res.Quotes {
+			verbatim(qq.ID, x.Paragraph, x.Text)
+			got = append(got, fold(x.Text))
+			sp := strings.ToLower(x.Speaker)
+			if strings.Contains(sp, who) || strings.Contains(who, sp) {
+				mine = append(mine, fold(x.Text))
+			}
+		}
+		ok := true
+		for _, m := range qq.Must {
+			ok = ok && slices.ContainsFunc(got, func(g string) bool { return strings.Contains(g, m) })
+		}
+		for _, bad := range qq.MustNot {
+			ok = ok && !slices.ContainsFunc(mine, func(g string) bool { return strings.Contains(g, bad) })
+		}
+		if ok {
+			s.quotesOK++
+		} else {
+			s.failures = append(s.failures, fmt.Sprintf("%s: quote FAIL for %q: %d quotes", qq.ID, qq.Who, len(res.Quotes)))
+		}
+	}
+	return s
+}
+
+// evalMin are the bounds a question set must meet.
+type evalMin struct {
+	hit1, hit3, key, abstain float64
+	maxFalseAbstain          int
+}
+
+func TestDevSet(t *testing.T) {
+	seed := filepath.Join("seed", "2025-10-21-rubio-lavrov-meeting-tabled.txt")
+	bridge := filepath.Join("testdata", "bridge")
+	tests := []struct {
+		name      string
+		load      func() (*knowledge.Library, error)
+		story     string
+		questions string
+		quotes    string
+		min       evalMin
+	}{
+		{
+			// The issue's bar: hit@1 0.90, abstain 1.00, quotes 4/4.
+			name:      "the dev set on the seed story meets the issue's bar",
+			load:      knowledge.LoadDefault,
+			story:     seed,
+			questions: filepath.Join("testdata", "questions.jsonl"),
+			quotes:    filepath.Join("testdata", "quotes.jsonl"),
+			min:       evalMin{hit1: 0.90, hit3: 0.95, key: 0.95, abstain: 1, maxFalseAbstain: 0},
+		},
+		{
+			// Held out: a story the code was never tuned on.
+			name:      "the held-out bridge story answers as well as it does today",
+			load:      func() (*knowledge.Library, error) { return knowledge.LoadDir(bridge) },
+			story:     filepath.Join(bridge, "2026-03-03-harbor-bridge-vote.txt"),
+			questions: filepath.Join(bridge, "questions.jsonl"),
+			quotes:    filepath.Join(bridge, "quotes.jsonl"),
+			min:       evalMin{hit1: 0.90, hit3: 0.90, key: 0.90, abstain: 1, maxFalseAbstain: 0},
+		},
+		{
+			// Extra seed questions: 0.87 hit@1 today (x03 abstains, x12 is hit@3).
+			name:      "the extra seed questions answer as well as they do today",
+			load:      knowledge.LoadDefault,
+			story:     seed,
+			questions: filepath.Join("testdata", "extra_questions.jsonl"),
+			min:       evalMin{hit1: 0.85, hit3: 0.90, key: 0.90, abstain: 1, maxFalseAbstain: 1},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lib, err := tt.load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			qs := readJSONL[evalQuestion](t, tt.questions)
+			var qqs []evalQuote
+			if tt.quotes != "" {
+				qqs = readJSONL[evalQuote](t, tt.quotes)
+			}
+			s := score(t, lib, tt.story, qs, qqs)
+			t.Logf("%s: %s", tt.questions, s)
+			for _, f := range s.failures {
+				t.Logf("  %s", f)
+			}
+			for _, m := range s.notVerbatim {
+				t.Errorf("not verbatim: %s", m)
+			}
+			check := func(name string, got, want float64) {
+				if got < want {
+					t.Errorf("%s %.2f, want at least %.2f", name, got, want)
+				}
+			}
+			check("hit@1", ratio(s.hit1, s.answerable), tt.min.hit1)
+			check("hit@3", ratio(s.hit3, s.answerable), tt.min.hit3)
+			check("key", ratio(s.keyHit, s.keyed), tt.min.key)
+			check("abstain", ratio(s.abstain, s.unanswerable), tt.min.abstain)
+			if s.falseAbstain > tt.min.maxFalseAbstain {
+				t.Errorf("%d answerable questions abstained, want at most %d", s.falseAbstain, tt.min.maxFalseAbstain)
+			}
+			if s.quotesOK != s.quotes {
+				t.Errorf("quotes %d/%d, want all", s.quotesOK, s.quotes)
+			}
+		})
+	}
+}
+
+// TestDevSetIsTheSharedOne keeps testdata in step with ../shared/eval when
+// that folder is present (it is on the project machine, not in a clone).
+func TestDevSetIsTheSharedOne(t *testing.T) {
+	for _, name := range []string{"questions.jsonl", "quotes.jsonl"} {
+		t.Run(name+" is a byte-for-byte copy of the shared eval file", func(t *testing.T) {
+			shared, err := os.ReadFile(filepath.Join("..", "..", "shared", "eval", name))
+			if err != nil {
+				t.Skipf("shared eval set not present: %v", err)
+			}
+			ours, err := os.ReadFile(filepath.Join("testdata", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(shared) != string(ours) {
+				t.Errorf("testdata/%s differs from ../shared/eval/%s: copy it again", name, name)
+			}
+		})
+	}
+	t.Run("the embedded seed story is the user's document exactly", func(t *testing.T) {
+		shared, err := os.ReadFile(filepath.Join("..", "..", "shared", "stories", "2025-10-21-rubio-lavrov-meeting-tabled.txt"))
+		if err != nil {
+			t.Skipf("shared story not present: %v", err)
+		}
+		ours, err := os.ReadFile(filepath.Join("seed", "2025-10-21-rubio-lavrov-meeting-tabled.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(shared) != string(ours) {
+			t.Error("knowledge/seed story differs from ../shared/stories: the seed must be the user's document as given")
+		}
+	})
+}
