@@ -107,6 +107,8 @@ type component struct {
 	run  func(ctx context.Context) error
 	// ready reports whether the part is connected; nil means always.
 	ready func() bool
+	// platform marks a chat adapter: the service runs while one is left.
+	platform bool
 }
 
 // service is one running storybot: the handler shared by every adapter,
@@ -292,7 +294,7 @@ func (s *service) addSlack() (*slack.Adapter, error) {
 	if !s.cfg.SlackSocketMode() {
 		s.mux.Handle("/slack/", a.HTTPHandler())
 	}
-	s.components = append(s.components, component{name: "slack", run: a.Run, ready: a.Connected})
+	s.components = append(s.components, component{name: "slack", run: a.Run, ready: a.Connected, platform: true})
 	return a, nil
 }
 
@@ -311,7 +313,7 @@ func (s *service) addDiscord() (*discord.Adapter, error) {
 	if c.PublicKey != "" {
 		s.mux.Handle("POST "+discord.InteractionsPath, a.InteractionsHandler())
 	}
-	s.components = append(s.components, component{name: "discord", run: a.Run, ready: a.Connected})
+	s.components = append(s.components, component{name: "discord", run: a.Run, ready: a.Connected, platform: true})
 	return a, nil
 }
 
@@ -409,7 +411,10 @@ func (s *service) serveReady(w http.ResponseWriter, _ *http.Request) {
 // run serves until ctx is done, then shuts down in order: components stop
 // taking new events and finish the answers in flight (bounded by
 // http.shutdown_timeout), the HTTP server drains, and the store closes.
-// A component that fails for good stops the whole service with its error.
+// A platform that fails for good (a revoked token, Discord's missing
+// Message Content intent) is logged and shown by /readyz while the others
+// keep serving; when every platform has failed, the service stops with
+// their errors, so a supervisor sees it.
 func (s *service) run(ctx context.Context) error {
 	ln, err := net.Listen("tcp", s.cfg.HTTP.Addr)
 	if err != nil {
@@ -426,25 +431,49 @@ func (s *service) run(ctx context.Context) error {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	failed := make(chan error, len(s.components))
+	type failure struct {
+		c   component
+		err error
+	}
+	failed := make(chan failure, len(s.components))
+	platforms := 0
 	for _, c := range s.components {
+		if c.platform {
+			platforms++
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			s.log.Info("starting", "component", c.name)
 			if err := c.run(runCtx); err != nil && runCtx.Err() == nil {
-				failed <- fmt.Errorf("%s: %w", c.name, err)
+				failed <- failure{c, fmt.Errorf("%s: %w", c.name, err)}
 			}
 		}()
 	}
 
-	var runErr error
-	select {
-	case <-ctx.Done():
-		s.log.Info("shutting down: finishing answers in flight", "grace", s.cfg.HTTP.ShutdownTimeout.D().String())
-	case runErr = <-failed:
-	case err := <-httpErr:
-		runErr = fmt.Errorf("http server: %w", err)
+	var errs []error
+	for runErr := error(nil); runErr == nil; {
+		select {
+		case <-ctx.Done():
+			s.log.Info("shutting down: finishing answers in flight", "grace", s.cfg.HTTP.ShutdownTimeout.D().String())
+			runErr = ctx.Err()
+		case f := <-failed:
+			s.log.Error("stopped for good", "component", f.c.name, "err", f.err)
+			errs = append(errs, f.err)
+			if f.c.platform {
+				platforms--
+			}
+			if platforms == 0 {
+				runErr = errors.New("no chat platform is left running")
+				errs = append([]error{runErr}, errs...)
+			}
+		case err := <-httpErr:
+			runErr = fmt.Errorf("http server: %w", err)
+			errs = append([]error{runErr}, errs...)
+		}
+	}
+	if ctx.Err() != nil && platforms > 0 {
+		errs = nil // a signal, not a failure: exit 0 even if a platform had failed earlier
 	}
 	cancel()
 	s.waitBounded(&wg)
@@ -459,7 +488,7 @@ func (s *service) run(ctx context.Context) error {
 			s.log.Warn("closing", "err", err)
 		}
 	}
-	return runErr
+	return errors.Join(errs...)
 }
 
 // waitBounded waits for the components to return, at most a little longer

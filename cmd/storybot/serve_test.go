@@ -369,3 +369,48 @@ func TestServeAdminAddsAStoryFromChatAndItIsAnsweredAtOnce(t *testing.T) {
 		t.Errorf("the seed story file went missing: %v", err)
 	}
 }
+
+func TestServeKeepsSlackUpWhenDiscordRefusesTheIntent(t *testing.T) {
+	sf := slacktest.New(t)
+	df := discordtest.New(t)
+	df.DisableMessageContentIntent()
+	vars := slackVars(sf)
+	vars["DISCORD_TOKEN"] = discordtest.Token
+	vars["DISCORD_APP_ID"] = discordtest.AppID
+	vars["DISCORD_API_URL"] = df.URL()
+	s := startServe(t, vars)
+	<-sf.Connections()
+
+	sf.SendEvent("Ev1", slacktest.Mention("C1", "U1", "<@UBOT> why was the Rubio-Lavrov meeting put on hold?", sf.NextTS(), ""))
+	select {
+	case <-sf.Posts():
+	case <-time.After(10 * time.Second):
+		t.Fatalf("Slack stopped answering when Discord failed:\n%s", s.logs)
+	}
+	if code, body := s.get(t, "/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "discord") {
+		t.Errorf("/readyz = %d %q, want 503 naming discord", code, body)
+	}
+	if n := strings.Count(s.logs.String(), "Message Content"); n == 0 {
+		t.Errorf("no log line names the Message Content intent:\n%s", s.logs)
+	}
+	if code := s.exit(t); code != exitOK {
+		t.Errorf("exit %d after shutdown, want 0", code)
+	}
+}
+
+func TestServeExitsWhenItsOnlyPlatformFailsForGood(t *testing.T) {
+	df := discordtest.New(t)
+	df.DisableMessageContentIntent()
+	s := startServe(t, map[string]string{
+		"DISCORD_TOKEN": discordtest.Token, "DISCORD_APP_ID": discordtest.AppID, "DISCORD_API_URL": df.URL(),
+	})
+	select {
+	case code := <-s.code:
+		s.code <- code
+		if code != exitErr {
+			t.Errorf("exit %d, want %d", code, exitErr)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("serve kept running with no platform left:\n%s", s.logs)
+	}
+}
