@@ -139,8 +139,7 @@ type Adapter struct {
 	partialEvery time.Duration
 	deferAfter   time.Duration
 
-	work inflight
-	sem  chan struct{}
+	work *bot.Workers
 
 	connected atomic.Bool
 	lost      chan struct{} // the gateway connection dropped
@@ -205,11 +204,11 @@ func New(h Handler, opts Options) (*Adapter, error) {
 		now:          time.Now,
 		partialEvery: partialInterval,
 		deferAfter:   deferAfter,
-		sem:          make(chan struct{}, maxConcurrent),
 		lost:         make(chan struct{}, 1),
 		base:         context.Background(),
 		appID:        opts.AppID,
 	}
+	a.work = bot.NewWorkers(maxConcurrent, answerTimeout, log, func() { a.event(EventError) })
 	s.AddHandler(a.onMessageCreate)
 	s.AddHandler(a.onInteractionCreate)
 	s.AddHandler(func(_ *discordgo.Session, rl *discordgo.RateLimit) {
@@ -412,79 +411,15 @@ func (a *Adapter) event(kind string) {
 	}
 }
 
-// dispatch runs fn in the background with a bounded lifetime, counted so
-// drain and tests can wait for it.
+// dispatch runs fn in the background: see bot.Workers for how long it
+// may run and what a shutdown does to it.
 func (a *Adapter) dispatch(parent context.Context, what string, fn func(ctx context.Context)) {
-	a.work.add()
-	go func() {
-		defer a.work.done()
-		defer func() {
-			if p := recover(); p != nil {
-				a.log.Error("discord: panic while handling", "what", what, "panic", fmt.Sprint(p))
-				a.event(EventError)
-			}
-		}()
-		ctx, cancel := context.WithTimeout(parent, answerTimeout)
-		defer cancel()
-		select {
-		case a.sem <- struct{}{}:
-			defer func() { <-a.sem }()
-		case <-ctx.Done():
-			return
-		}
-		fn(ctx)
-	}()
+	a.work.Go(parent, what, fn)
 }
 
-// drain waits for background work to stop, bounded so shutdown cannot hang.
+// drain waits for the answers in flight, bounded so shutdown cannot hang.
 func (a *Adapter) drain() {
-	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	if err := a.work.wait(ctx); err != nil {
-		a.log.Warn("discord: answers still running at shutdown", "err", err)
-	}
-}
-
-// inflight counts background work and lets shutdown (and tests) wait until
-// none is left. Unlike sync.WaitGroup it may be waited on while work is
-// still being added.
-type inflight struct {
-	mu   sync.Mutex
-	n    int
-	idle chan struct{}
-}
-
-func (f *inflight) add() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.n == 0 {
-		f.idle = make(chan struct{})
-	}
-	f.n++
-}
-
-func (f *inflight) done() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.n--
-	if f.n == 0 {
-		close(f.idle)
-	}
-}
-
-// wait returns when no work is in flight, or ctx's error.
-func (f *inflight) wait(ctx context.Context) error {
-	f.mu.Lock()
-	if f.n == 0 {
-		f.mu.Unlock()
-		return nil
-	}
-	idle := f.idle
-	f.mu.Unlock()
-	select {
-	case <-idle:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+	if err := a.work.Drain(shutdownGrace); err != nil {
+		a.log.Warn("discord: shutdown", "err", err)
 	}
 }

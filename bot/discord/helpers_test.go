@@ -185,7 +185,7 @@ func (hs *harness) idle(t *testing.T) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
-	if err := hs.a.work.wait(ctx); err != nil {
+	if err := hs.a.work.Wait(ctx); err != nil {
 		t.Fatalf("adapter still busy: %v", err)
 	}
 }

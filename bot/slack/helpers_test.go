@@ -178,7 +178,7 @@ func (hs *harness) idle() {
 	hs.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
-	if err := hs.a.work.wait(ctx); err != nil {
+	if err := hs.a.work.Wait(ctx); err != nil {
 		hs.t.Fatalf("adapter still busy: %v", err)
 	}
 }

@@ -2,7 +2,6 @@ package slack
 
 import (
 	"container/list"
-	"context"
 	"sync"
 	"time"
 )
@@ -74,48 +73,4 @@ func (s *recentSet) expire(now time.Time) {
 func (s *recentSet) remove(el *list.Element) {
 	delete(s.items, el.Value.(*recentEntry).key)
 	s.order.Remove(el)
-}
-
-// inflight counts background work and lets shutdown (and tests) wait until
-// none is left. Unlike sync.WaitGroup it may be waited on while work is
-// still being added.
-type inflight struct {
-	mu   sync.Mutex
-	n    int
-	idle chan struct{}
-}
-
-func (f *inflight) add() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.n == 0 {
-		f.idle = make(chan struct{})
-	}
-	f.n++
-}
-
-func (f *inflight) done() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.n--
-	if f.n == 0 {
-		close(f.idle)
-	}
-}
-
-// wait returns when no work is in flight, or ctx's error.
-func (f *inflight) wait(ctx context.Context) error {
-	f.mu.Lock()
-	if f.n == 0 {
-		f.mu.Unlock()
-		return nil
-	}
-	idle := f.idle
-	f.mu.Unlock()
-	select {
-	case <-idle:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

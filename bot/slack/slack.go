@@ -143,13 +143,7 @@ type Adapter struct {
 
 	seen    *recentSet // delivery ids and message keys already handled
 	threads *recentSet // channel/thread_ts where the bot has answered
-	work    inflight
-	sem     chan struct{}
-	// hard is the parent of every answer. It outlives Run's context so a
-	// shutdown lets answers in flight finish, and is cancelled only when
-	// they overrun the shutdown grace.
-	hard       context.Context
-	hardCancel context.CancelFunc
+	work    *bot.Workers
 
 	connected atomic.Bool
 
@@ -212,10 +206,9 @@ func New(h Handler, opts Options) (*Adapter, error) {
 		now:          time.Now,
 		sleep:        sleepCtx,
 		partialEvery: partialInterval,
-		sem:          make(chan struct{}, maxConcurrent),
 		base:         context.Background(),
 	}
-	a.hard, a.hardCancel = context.WithCancel(context.Background())
+	a.work = bot.NewWorkers(maxConcurrent, answerTimeout, log, func() { a.event(EventError) })
 	a.seen = newRecentSet(dedupeSize, dedupeTTL, a.clock)
 	a.threads = newRecentSet(threadSize, threadTTL, a.clock)
 	return a, nil
@@ -311,42 +304,16 @@ func (a *Adapter) event(kind string) {
 	}
 }
 
-// dispatch runs fn in the background with a bounded lifetime. It counts the
-// work before returning, so a caller that acknowledges after dispatch has
-// made the work visible to drain and to tests waiting for idleness. The
-// work does not end when parent is cancelled: a shutdown stops new events
-// but lets an answer being written finish (drain bounds how long).
+// dispatch runs fn in the background: see bot.Workers for how long it
+// may run and what a shutdown does to it.
 func (a *Adapter) dispatch(parent context.Context, what string, fn func(ctx context.Context)) {
-	a.work.add()
-	go func() {
-		defer a.work.done()
-		defer func() {
-			if p := recover(); p != nil {
-				a.log.Error("slack: panic while handling", "what", what, "panic", p)
-				a.event(EventError)
-			}
-		}()
-		ctx, cancel := context.WithTimeout(a.hard, answerTimeout)
-		defer cancel()
-		select {
-		case a.sem <- struct{}{}:
-			defer func() { <-a.sem }()
-		case <-ctx.Done():
-			return
-		case <-parent.Done():
-			return // shutting down, and this work has not started yet
-		}
-		fn(ctx)
-	}()
+	a.work.Go(parent, what, fn)
 }
 
-// drain waits for background work to stop, bounded so shutdown cannot hang.
+// drain waits for the answers in flight, bounded so shutdown cannot hang.
 func (a *Adapter) drain() {
-	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	if err := a.work.wait(ctx); err != nil {
-		a.log.Warn("slack: answers still running at shutdown; cancelling them", "err", err)
-		a.hardCancel()
+	if err := a.work.Drain(shutdownGrace); err != nil {
+		a.log.Warn("slack: shutdown", "err", err)
 	}
 }
 

@@ -414,3 +414,40 @@ func TestServeExitsWhenItsOnlyPlatformFailsForGood(t *testing.T) {
 		t.Fatalf("serve kept running with no platform left:\n%s", s.logs)
 	}
 }
+
+func TestServeFinishesADiscordLLMAnswerInFlightWhenTerminated(t *testing.T) {
+	df := discordtest.New(t)
+	llm := openaitest.New(t)
+	arrived, release := make(chan struct{}), make(chan struct{})
+	llm.Push(openaitest.Behaviour{
+		Text:    "The meeting was put on hold because Rubio and Lavrov had divergent expectations [¶4].",
+		Arrived: arrived, Release: release,
+	})
+	s := startServe(t, map[string]string{
+		"DISCORD_TOKEN": discordtest.Token, "DISCORD_APP_ID": discordtest.AppID, "DISCORD_API_URL": df.URL(),
+		"OPENAI_MODEL": "fake-model", "OPENAI_BASE_URL": llm.URL(),
+	})
+	<-df.Connections()
+	df.SendMessage(discordtest.Mention("why was the meeting put on hold?"))
+	select {
+	case <-arrived:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the question never reached the LLM:\n%s", s.logs)
+	}
+	s.stop()
+	close(release)
+	timeout := time.After(15 * time.Second)
+	for done := false; !done; {
+		select {
+		case m := <-df.Messages():
+			done = strings.Contains(m.Text(), "summary by fake-model")
+		case m := <-df.Edits():
+			done = strings.Contains(m.Text(), "summary by fake-model")
+		case <-timeout:
+			t.Fatalf("the Discord answer in flight was not delivered after SIGTERM:\n%s", s.logs)
+		}
+	}
+	if code := s.exit(t); code != exitOK {
+		t.Errorf("exit %d after SIGTERM, want 0", code)
+	}
+}
