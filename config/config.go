@@ -217,6 +217,11 @@ func Load(path string, getenv func(string) string) (Config, error) {
 		errs = append(errs, err)
 	}
 	errs = append(errs, c.readSecretFiles()...)
+	// A public key without a bot token can only mean HTTP interactions,
+	// as a signing secret without an app token means Slack HTTP mode.
+	if c.Discord.Token == "" && c.Discord.PublicKey != "" {
+		c.Discord.Gateway = false
+	}
 	if err := c.Validate(); err != nil {
 		errs = append(errs, err)
 	}

@@ -207,3 +207,15 @@ func FuzzParseRate(f *testing.F) {
 		}
 	})
 }
+
+func TestAPublicKeyWithoutATokenMeansDiscordHTTPInteractions(t *testing.T) {
+	c, err := Load("", func(k string) string {
+		return map[string]string{"DISCORD_APP_ID": "100000000000000002", "DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32)}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Discord.Gateway || !c.DiscordEnabled() {
+		t.Errorf("gateway %v, enabled %v: want HTTP interactions only", c.Discord.Gateway, c.DiscordEnabled())
+	}
+}

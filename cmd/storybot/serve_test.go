@@ -451,3 +451,64 @@ func TestServeFinishesADiscordLLMAnswerInFlightWhenTerminated(t *testing.T) {
 		t.Errorf("exit %d after SIGTERM, want 0", code)
 	}
 }
+
+func TestServeMountsSlackHTTPModeOnItsServer(t *testing.T) {
+	fake := slacktest.New(t)
+	s := startServe(t, map[string]string{
+		"SLACK_BOT_TOKEN": slacktest.BotToken, "SLACK_SIGNING_SECRET": slacktest.SigningSecret, "SLACK_API_URL": fake.URL(),
+	})
+	s.waitReady(t)
+	body := []byte(`{"token":"x","challenge":"storybot-challenge","type":"url_verification"}`)
+	post := func(secret string, at time.Time) (int, string) {
+		req, err := slacktest.NewSignedRequest("http://"+s.addr+"/slack/events", "application/json", body, secret, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(out)
+	}
+	if code, out := post(slacktest.SigningSecret, time.Now()); code != http.StatusOK || !strings.Contains(out, "storybot-challenge") {
+		t.Errorf("url_verification = %d %q, want the challenge back", code, out)
+	}
+	if code, _ := post("not-the-signing-secret", time.Now()); code != http.StatusUnauthorized {
+		t.Errorf("a badly signed request got %d, want 401", code)
+	}
+	if code, _ := post(slacktest.SigningSecret, time.Now().Add(-10*time.Minute)); code != http.StatusUnauthorized {
+		t.Errorf("a stale request got %d, want 401", code)
+	}
+}
+
+func TestServeMountsDiscordInteractionsOnItsServer(t *testing.T) {
+	df := discordtest.New(t)
+	keys := discordtest.NewKeyPair(t)
+	s := startServe(t, map[string]string{
+		"DISCORD_APP_ID": discordtest.AppID, "DISCORD_PUBLIC_KEY": keys.PublicKeyHex(), "DISCORD_API_URL": df.URL(),
+	})
+	s.waitReady(t)
+	url := "http://" + s.addr + "/discord/interactions"
+	do := func(req *http.Request) (int, string) {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(out)
+	}
+	if code, out := do(keys.NewSignedRequest(t, url, discordtest.Ping())); code != http.StatusOK || !strings.Contains(out, `"type":1`) {
+		t.Errorf("PING = %d %q, want PONG", code, out)
+	}
+	stale := keys.NewSignedRequestBody(t, url, []byte(`{"type":1}`), time.Now().Add(-10*time.Minute))
+	if code, _ := do(stale); code != http.StatusUnauthorized {
+		t.Errorf("a stale interaction got %d, want 401", code)
+	}
+	other := discordtest.NewKeyPair(t)
+	if code, _ := do(other.NewSignedRequest(t, url, discordtest.Ping())); code != http.StatusUnauthorized {
+		t.Errorf("an interaction signed with another key got %d, want 401", code)
+	}
+}
