@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -113,4 +114,32 @@ func (w *Workers) done() {
 	if w.n == 0 {
 		close(w.idle)
 	}
+}
+
+// DeliveryWriter is a ReplyWriter that knows whether it has delivered
+// anything to the asker. Adapters' writers implement it so that a failed
+// answer gets an apology only when the asker saw nothing.
+type DeliveryWriter interface {
+	ReplyWriter
+	Delivered() bool
+}
+
+// Apology is what the asker sees when answering failed before anything
+// reached them.
+var Apology = Reply{Kind: KindNotice, Text: "Sorry, something went wrong while answering. Please try again."}
+
+// Respond runs handle for m and makes sure the asker hears something: when
+// it fails before w delivered anything, and there is still time, it sends
+// Apology. It returns handle's error, joined with the apology's if that
+// failed too, for the adapter to log and count.
+func Respond(ctx context.Context, m Message, w DeliveryWriter,
+	handle func(ctx context.Context, m Message, w ReplyWriter) error) error {
+	err := handle(ctx, m, w)
+	if err == nil || w.Delivered() || ctx.Err() != nil {
+		return err
+	}
+	if aerr := w.WriteReply(ctx, Apology); aerr != nil {
+		return errors.Join(err, fmt.Errorf("apology: %w", aerr))
+	}
+	return err
 }

@@ -294,7 +294,8 @@ func (w *interactionWriter) finish() {
 	}
 }
 
-func (w *interactionWriter) written() bool {
+// Delivered reports whether anything reached the asker (bot.DeliveryWriter).
+func (w *interactionWriter) Delivered() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.wrote

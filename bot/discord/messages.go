@@ -66,28 +66,12 @@ func stripMention(content, self string) string {
 	return strings.Join(strings.Fields(content), " ")
 }
 
-// trackedWriter is a ReplyWriter that knows whether it delivered anything,
-// so a failed answer can still get an apology without a double reply.
-type trackedWriter interface {
-	bot.ReplyWriter
-	written() bool
-}
-
 // answer runs the handler for m and makes sure the asker hears something
 // even when the handler fails before writing.
-func (a *Adapter) answer(ctx context.Context, m bot.Message, w trackedWriter) {
-	err := a.h.Handle(ctx, m, w)
-	if err == nil {
-		return
-	}
-	a.event(EventError)
-	a.log.Error("discord: answering failed", "channel", m.Channel, "command", m.Command, "err", err)
-	if w.written() || ctx.Err() != nil {
-		return
-	}
-	sorry := bot.Reply{Kind: bot.KindNotice, Text: "Sorry, something went wrong while answering. Please try again."}
-	if err := w.WriteReply(ctx, sorry); err != nil {
-		a.log.Error("discord: apology failed too", "channel", m.Channel, "err", err)
+func (a *Adapter) answer(ctx context.Context, m bot.Message, w bot.DeliveryWriter) {
+	if err := bot.Respond(ctx, m, w, a.h.Handle); err != nil {
+		a.event(EventError)
+		a.log.Error("discord: answering failed", "channel", m.Channel, "command", m.Command, "err", err)
 	}
 }
 
@@ -113,7 +97,8 @@ func (a *Adapter) newMessageWriter(m *discordgo.Message) *messageWriter {
 		ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: &noFail}}
 }
 
-func (w *messageWriter) written() bool {
+// Delivered reports whether anything reached the asker (bot.DeliveryWriter).
+func (w *messageWriter) Delivered() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.wrote

@@ -21,28 +21,12 @@ var (
 	_ bot.ReplyWriter   = (*responseWriter)(nil)
 )
 
-// trackedWriter is a ReplyWriter that knows whether it delivered anything,
-// so a failed answer can still get an apology without a double reply.
-type trackedWriter interface {
-	bot.ReplyWriter
-	written() bool
-}
-
 // answer runs the handler for m and makes sure the asker hears something
 // even when the handler fails before writing.
-func (a *Adapter) answer(ctx context.Context, m bot.Message, w trackedWriter) {
-	err := a.h.Handle(ctx, m, w)
-	if err == nil {
-		return
-	}
-	a.event(EventError)
-	a.log.Error("slack: answering failed", "channel", m.Channel, "command", m.Command, "err", err)
-	if w.written() || ctx.Err() != nil {
-		return
-	}
-	sorry := bot.Reply{Kind: bot.KindNotice, Text: "Sorry, something went wrong while answering. Please try again."}
-	if err := w.WriteReply(ctx, sorry); err != nil {
-		a.log.Error("slack: apology failed too", "channel", m.Channel, "err", err)
+func (a *Adapter) answer(ctx context.Context, m bot.Message, w bot.DeliveryWriter) {
+	if err := bot.Respond(ctx, m, w, a.h.Handle); err != nil {
+		a.event(EventError)
+		a.log.Error("slack: answering failed", "channel", m.Channel, "command", m.Command, "err", err)
 	}
 }
 
@@ -66,7 +50,8 @@ func (a *Adapter) newThreadWriter(channel, threadTS string) *threadWriter {
 	return &threadWriter{a: a, channel: channel, threadTS: threadTS}
 }
 
-func (w *threadWriter) written() bool {
+// Delivered reports whether anything reached the asker (bot.DeliveryWriter).
+func (w *threadWriter) Delivered() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.wrote
@@ -182,7 +167,8 @@ type responseWriter struct {
 	wrote bool
 }
 
-func (w *responseWriter) written() bool {
+// Delivered reports whether anything reached the asker (bot.DeliveryWriter).
+func (w *responseWriter) Delivered() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.wrote
