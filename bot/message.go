@@ -7,6 +7,7 @@ package bot
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -140,4 +141,22 @@ type Feedback struct {
 	Answer    string
 	Helpful   bool
 	At        time.Time
+}
+
+// QuotesToShow returns the quotes a renderer shows below Text: every quote
+// except the unattributed ones a quote-mode answer already shows word for
+// word in Text (their citations still belong in the citation line).
+func (r Reply) QuotesToShow() []Quote {
+	var out []Quote
+	for _, q := range r.Quotes {
+		text := strings.TrimSpace(q.Text)
+		if text == "" {
+			continue
+		}
+		if r.Kind == KindAnswer && r.Mode != ModeSummary && q.Speaker == "" && strings.Contains(r.Text, text) {
+			continue
+		}
+		out = append(out, q)
+	}
+	return out
 }

@@ -66,7 +66,7 @@ func render(r bot.Reply, o renderOptions) []outMessage {
 			pieces = append(pieces, p)
 		}
 	}
-	for _, q := range quotesToShow(r) {
+	for _, q := range r.QuotesToShow() {
 		pieces = append(pieces, quotePieces(q, maxDescription)...)
 	}
 	if len(pieces) == 0 {
@@ -130,24 +130,6 @@ func embedLen(e *discordgo.MessageEmbed) int {
 		n += utf8.RuneCountInString(e.Footer.Text)
 	}
 	return n
-}
-
-// quotesToShow drops quotes that a quote-mode answer already shows word for
-// word, unless they carry a speaker worth naming; their citations still
-// appear in the footer.
-func quotesToShow(r bot.Reply) []bot.Quote {
-	var out []bot.Quote
-	for _, q := range r.Quotes {
-		text := strings.TrimSpace(q.Text)
-		if text == "" {
-			continue
-		}
-		if r.Kind == bot.KindAnswer && r.Mode != bot.ModeSummary && q.Speaker == "" && strings.Contains(r.Text, text) {
-			continue
-		}
-		out = append(out, q)
-	}
-	return out
 }
 
 // quotePieces renders a quote as "> " lines and its attribution

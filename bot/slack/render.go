@@ -64,7 +64,7 @@ func render(r bot.Reply, o renderOptions) []outMessage {
 			sections++
 		}
 	}
-	for _, q := range quotesToShow(r) {
+	for _, q := range r.QuotesToShow() {
 		for _, chunk := range quoteChunks(q) {
 			blocks = append(blocks, section(chunk))
 			sections++
@@ -85,24 +85,6 @@ func render(r bot.Reply, o renderOptions) []outMessage {
 		n := min(len(blocks), maxBlocks)
 		out = append(out, outMessage{Text: fallbackText(blocks[:n]), Blocks: blocks[:n:n]})
 		blocks = blocks[n:]
-	}
-	return out
-}
-
-// quotesToShow drops quotes that a quote-mode answer already shows word for
-// word, unless they carry a speaker worth naming; their citations still
-// appear in the context line.
-func quotesToShow(r bot.Reply) []bot.Quote {
-	var out []bot.Quote
-	for _, q := range r.Quotes {
-		text := strings.TrimSpace(q.Text)
-		if text == "" {
-			continue
-		}
-		if r.Kind == bot.KindAnswer && r.Mode != bot.ModeSummary && q.Speaker == "" && strings.Contains(r.Text, text) {
-			continue
-		}
-		out = append(out, q)
 	}
 	return out
 }
