@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -307,7 +306,7 @@ func TestSocketModeFeedbackClickIsRecorded(t *testing.T) {
 			hs := newHarness(t, nil).start()
 			hs.ask("Ev1", holdQuestion)
 			post := recv(t, hs.fake.Posts(), "the answer")
-			value := buttonValue(t, post.Blocks, tc.action)
+			value := buttonValue(t, post, tc.action)
 
 			env := hs.fake.SendBlockAction(slacktest.BlockAction{ChannelID: "C1", UserID: "U2", MessageTS: post.TS,
 				BlockID: feedbackBlockID, ActionID: tc.action, Value: value, ResponseURL: hs.fake.ResponseURL()})
@@ -329,27 +328,13 @@ func TestSocketModeFeedbackClickIsRecorded(t *testing.T) {
 }
 
 // buttonValue finds the value of the button with actionID in blocks.
-func buttonValue(t *testing.T, blocks json.RawMessage, actionID string) string {
+func buttonValue(t *testing.T, m slacktest.Message, actionID string) string {
 	t.Helper()
-	var bs []struct {
-		Type     string `json:"type"`
-		Elements []struct {
-			ActionID string `json:"action_id"`
-			Value    string `json:"value"`
-		} `json:"elements"`
+	v, ok := m.ButtonValue(actionID)
+	if !ok {
+		t.Fatalf("no %s button in %s", actionID, m.Blocks)
 	}
-	if err := json.Unmarshal(blocks, &bs); err != nil {
-		t.Fatalf("blocks: %v", err)
-	}
-	for _, b := range bs {
-		for _, e := range b.Elements {
-			if b.Type == "actions" && e.ActionID == actionID {
-				return e.Value
-			}
-		}
-	}
-	t.Fatalf("no %s button in %s", actionID, blocks)
-	return ""
+	return v
 }
 
 func TestSocketModeDropsMalformedEnvelopesAndKeepsAnswering(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 	"github.com/storybot/storybot/internal/discordtest"
 	"github.com/storybot/storybot/internal/openaitest"
 	"github.com/storybot/storybot/internal/slacktest"
+	"github.com/storybot/storybot/store"
 )
 
 // syncBuffer is a log sink the service and the test can share.
@@ -39,6 +40,7 @@ func (s *syncBuffer) String() string {
 // served is a `storybot serve` running in-process.
 type served struct {
 	addr string
+	db   string // the SQLite file
 	logs *syncBuffer
 	stop context.CancelFunc
 	code chan int
@@ -53,7 +55,7 @@ func startServe(t *testing.T, vars map[string]string) *served {
 		vars["STORYBOT_DB"] = filepath.Join(t.TempDir(), "storybot.db")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &served{logs: &syncBuffer{}, stop: cancel, code: make(chan int, 1)}
+	s := &served{logs: &syncBuffer{}, stop: cancel, code: make(chan int, 1), db: vars["STORYBOT_DB"]}
 	listening := make(chan string, 1)
 	go func() {
 		s.code <- run(ctx, []string{"serve"}, env{
@@ -177,6 +179,17 @@ func TestServeAnswersSlackAndReportsHealthReadinessAndMetrics(t *testing.T) {
 		if post.ThreadTS == "" {
 			t.Errorf("the answer was not posted in the mention's thread")
 		}
+		value, ok := post.ButtonValue("storybot_helpful")
+		if !ok {
+			t.Fatalf("the answer has no 👍 button")
+		}
+		fake.SendBlockAction(slacktest.BlockAction{ChannelID: "C1", UserID: "U2", MessageTS: post.TS,
+			BlockID: "storybot_feedback", ActionID: "storybot_helpful", Value: value, ResponseURL: fake.ResponseURL()})
+		select {
+		case <-fake.Responses(): // the thank-you, sent after the click is stored
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the 👍 click was not acknowledged:\n%s", s.logs)
+		}
 	case <-time.After(10 * time.Second):
 		t.Fatalf("no answer posted:\n%s", s.logs)
 	}
@@ -190,6 +203,18 @@ func TestServeAnswersSlackAndReportsHealthReadinessAndMetrics(t *testing.T) {
 	}
 	if strings.Contains(s.logs.String(), slacktest.BotToken) || strings.Contains(s.logs.String(), slacktest.AppToken) {
 		t.Errorf("a token appears in the log:\n%s", s.logs)
+	}
+
+	st, err := store.Open(context.Background(), s.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if helpful, unhelpful, err := st.FeedbackCounts(context.Background(), time.Time{}); err != nil || helpful != 1 || unhelpful != 0 {
+		t.Errorf("stored feedback 👍%d 👎%d (%v), want the one 👍", helpful, unhelpful, err)
+	}
+	if top, err := st.TopQuestions(context.Background(), time.Time{}, "", 5); err != nil || len(top) != 1 {
+		t.Errorf("question log %q (%v), want the one question", top, err)
 	}
 }
 

@@ -73,6 +73,30 @@ type Message struct {
 // order, which is what a reader of the message sees.
 func (m Message) BlockTexts() []string { return blockTexts(m.Blocks) }
 
+// ButtonValue returns the value of the button with actionID in the
+// message's actions blocks, which is what Slack sends back when it is
+// clicked.
+func (m Message) ButtonValue(actionID string) (string, bool) {
+	var bs []struct {
+		Type     string `json:"type"`
+		Elements []struct {
+			ActionID string `json:"action_id"`
+			Value    string `json:"value"`
+		} `json:"elements"`
+	}
+	if err := json.Unmarshal(m.Blocks, &bs); err != nil {
+		return "", false
+	}
+	for _, b := range bs {
+		for _, e := range b.Elements {
+			if b.Type == "actions" && e.ActionID == actionID {
+				return e.Value, true
+			}
+		}
+	}
+	return "", false
+}
+
 // AllText returns the fallback text and every block text joined by
 // newlines, for "does the message mention X" assertions.
 func (m Message) AllText() string {
