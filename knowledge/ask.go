@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -74,7 +75,13 @@ func (l *Library) Ask(question string, opts AskOptions) (Answer, error) {
 	qr := sn.parseQuery(q, opts)
 	ranked := sn.rank(qr, opts.Story)
 	ans := Answer{Question: q}
+	if qr.unquoted != "" {
+		return sn.unquotedAnswer(ans, qr, ranked), nil
+	}
+	all := ranked
+	ranked = sn.coveringStories(qr, ranked)
 	if len(ranked) == 0 || sn.abstain(qr, ranked, opts) {
+		ranked = all
 		ans.Abstained = true
 		ans.Text = "The story doesn't say."
 		if len(sn.stories) > 1 {
@@ -103,6 +110,55 @@ func (l *Library) Ask(question string, opts AskOptions) (Answer, error) {
 		ans.Text += "\n" + notes
 	}
 	return ans, nil
+}
+
+// coveringStories keeps the ranked sentences of the stories that know
+// the question's focus and proper nouns together (storyCovers).
+func (sn *snapshot) coveringStories(qr query, ranked []scored) []scored {
+	if len(sn.stories) < 2 {
+		return ranked // the library-wide tests in abstain decide alone
+	}
+	covers := map[int]bool{}
+	var out []scored
+	for _, r := range ranked {
+		si := sn.docs[r.doc].story
+		c, ok := covers[si]
+		if !ok {
+			c = sn.storyCovers(si, qr)
+			covers[si] = c
+		}
+		if c {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// unquotedAnswer says that the stories quote no words of the person the
+// question asks about, naming as closest the best passage that mentions
+// them: nobody else's words are handed out as theirs.
+func (sn *snapshot) unquotedAnswer(ans Answer, qr query, ranked []scored) Answer {
+	ans.Abstained = true
+	ans.Text = fmt.Sprintf("The story quotes no words of %s.", qr.unquoted)
+	if len(sn.stories) > 1 {
+		ans.Text = fmt.Sprintf("The stories quote no words of %s.", qr.unquoted)
+	}
+	if len(ranked) == 0 {
+		return ans
+	}
+	best := ranked[0]
+	if id, ok := lookupTerm(normTerm(lastWord(qr.unquoted))); ok {
+		for _, r := range ranked {
+			if sn.docs[r.doc].pix.has(id) {
+				best = r
+				break
+			}
+		}
+	}
+	c := sn.citation(best)
+	ans.Closest = &c
+	ans.Text += fmt.Sprintf(" Closest passage: %s (it mentions %s but does not quote them).", sn.marker(c), qr.unquoted)
+	return ans
 }
 
 // Retrieve returns up to k paragraphs most relevant to a question, best
@@ -180,6 +236,15 @@ type query struct {
 	// subject: "the weather" in "What will the weather be like …") is a
 	// word no story uses, nor any stand-in for it.
 	unknownFocus bool
+	// toks are the question's own tokens; focus is its subject and
+	// proper the indexes in toks of its proper nouns, which the story
+	// answering must know together (see storyCovers).
+	toks   []token
+	focus  []token
+	proper []int
+	// unquoted is the full name of a person the question asks the words
+	// of whom the stories mention but never quote.
+	unquoted string
 }
 
 var (
@@ -194,21 +259,25 @@ var (
 
 func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
 	qr := query{text: q}
+	// Each pattern runs only when the question holds a word it needs.
+	lower, odd := strings.ToLower(q), oddFold(q)
+	may := func(subs ...string) bool { return odd || containsAny(lower, subs) }
 	switch {
-	case howLongRe.MatchString(q):
+	case may("how ") && howLongRe.MatchString(q):
 		qr.kind = qHowLong
-	case howManyRe.MatchString(q):
+	case may("how ", "what ") && howManyRe.MatchString(q):
 		qr.kind = qHowMany
-	case whyRe.MatchString(q):
+	case may("why", "what ", "reason") && whyRe.MatchString(q):
 		qr.kind = qWhy
-	case whenRe.MatchString(q):
+	case may("when", "what ", "which day") && whenRe.MatchString(q):
 		qr.kind = qWhen
-	case whereRe.MatchString(q):
+	case may("where", "in what", "in which") && whereRe.MatchString(q):
 		qr.kind = qWhere
-	case whoRe.MatchString(q):
+	case may("who") && whoRe.MatchString(q):
 		qr.kind = qWho
 	}
-	qr.quote = sayRe.MatchString(q)
+	qr.quote = may("say", "said", "tell", "told", "quot", "describ", "call", "put it", "words", "statement", "claim", "respon", "react") &&
+		sayRe.MatchString(q)
 	sn.addTerms(&qr, q, 1)
 	if opts.Context != "" {
 		sn.addTerms(&qr, CleanText(opts.Context), 0.4)
@@ -227,26 +296,22 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 	// Russian president" → Putin. The title's words then search as the name.
 	titleWord := map[string]bool{}
 	var titleTerms []qterm
-	for _, s := range sn.stories {
-		for _, tr := range sn.matchTitles(s, lowerWords) {
-			for _, tw := range strings.Fields(tr.Title) {
-				titleWord[strings.ToLower(tw)] = true
-			}
-			if id, ok := lookupTerm(normTerm(tr.Surname)); ok {
-				titleTerms = append(titleTerms, qterm{surface: normTerm(tr.Surname), alts: []alt{{id: id, strength: 1}},
-					idf: sn.idf(id, true), weight: w, name: true, known: true})
-			}
+	for _, tr := range sn.matchTitles(lowerWords) {
+		for _, tw := range strings.Fields(tr.Title) {
+			titleWord[strings.ToLower(tw)] = true
+		}
+		if id, ok := lookupTerm(normTerm(tr.Surname)); ok {
+			titleTerms = append(titleTerms, qterm{surface: normTerm(tr.Surname), alts: []alt{{id: id, strength: 1}},
+				idf: sn.idf(id, true), weight: w, name: true, known: true})
 		}
 	}
 	// Date phrases ("next week", "on Monday") narrow a question but are
 	// not its topic, so they count half.
 	dateTok := map[int]bool{}
-	for _, re := range []*regexp.Regexp{weekdayRe, periodRe} {
-		for _, m := range re.FindAllStringIndex(text, -1) {
-			for i, t := range toks {
-				if t.Start >= m[0] && t.End <= m[1] {
-					dateTok[i] = true
-				}
+	for _, m := range datePhrases(text) {
+		for i, t := range toks {
+			if t.Start >= m[0] && t.End <= m[1] {
+				dateTok[i] = true
 			}
 		}
 	}
@@ -279,7 +344,7 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 			qt.weight = w / 2
 		}
 		id, ok := lookupTerm(t.Term)
-		known := ok && len(sn.postings[id]) > 0
+		known := ok && sn.df(id) > 0
 		qt.known = known
 		if known {
 			qt.idf = sn.idf(id, true)
@@ -290,16 +355,19 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 		// Proper nouns: capitalised words after the first, or words the
 		// stories use as names.
 		qt.name = (t.Cap && i > 0 && !isAcronymStop(t.Word)) || sn.isName(lw)
+		if qt.name && t.Cap && w == 1 {
+			qr.proper = append(qr.proper, i)
+		}
 		if qt.name && !known && w == 1 && t.Cap && !hasKnownNeighbour(sn, toks, i) {
 			qr.unknownPN = true
 		}
 		for _, r := range related[t.Term] {
-			if rid, ok := lookupTerm(r); ok && len(sn.postings[rid]) > 0 {
+			if rid, ok := lookupTerm(r); ok && sn.df(rid) > 0 {
 				qt.alts = append(qt.alts, alt{id: rid, strength: 0.6})
 			}
 		}
 		for _, r := range metonyms[t.Term] {
-			if rid, ok := lookupTerm(r); ok && len(sn.postings[rid]) > 0 {
+			if rid, ok := lookupTerm(r); ok && sn.df(rid) > 0 {
 				qt.alts = append(qt.alts, alt{id: rid, strength: 0.8})
 			}
 		}
@@ -312,9 +380,105 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 	}
 	if w == 1 {
 		qr.speakers = sn.namedSpeakers(toks)
-		qr.modal = modalRe.MatchString(text)
-		qr.unknownFocus = sn.focusUnknown(toks, frame)
+		qr.modal = hasModal(text)
+		qr.toks = toks
+		qr.focus = focusOf(toks, frame)
+		qr.unknownFocus = sn.focusUnknown(qr.focus)
+		if qr.quote {
+			qr.unquoted = sn.unquotedSayer(toks)
+		}
 	}
+}
+
+// sayWords are the words that ask for someone's words.
+// Nouns such as "call" or "statement" are left out: "When did they have
+// a phone call?" asks about the call, not for anyone's words.
+var sayWords = toSet(`say said says tell told quote quoted describe described respond responded responds react
+reacted reply replied`)
+
+// unquotedSayer returns the full name of the person a question asks the
+// words of ("What did Putin say about …") when the stories mention that
+// person but quote nobody of that name; a question naming a speaker the
+// stories do quote before its verb of saying returns "".
+func (sn *snapshot) unquotedSayer(toks []token) string {
+	p := slices.IndexFunc(toks, func(t token) bool {
+		_, ok := sayWords[strings.ToLower(t.Word)]
+		return ok
+	})
+	if p < 0 || len(sn.namedSpeakers(toks[:p])) > 0 {
+		return ""
+	}
+	for _, t := range toks[:p] {
+		lw := strings.ToLower(t.Word)
+		if full, ok := sn.mentions[lw]; ok && t.Cap && !sn.quotedSurname(lw) {
+			return full
+		}
+	}
+	return ""
+}
+
+// quotedSurname reports whether any story quotes a person of that surname.
+func (sn *snapshot) quotedSurname(lw string) bool {
+	for _, i := range sn.speakersByWord[lw] {
+		if sp := sn.speakers[i]; sp.Person && strings.ToLower(lastWord(sp.Name)) == lw {
+			return true
+		}
+	}
+	return false
+}
+
+// storyUses reports whether story si uses term in a content paragraph.
+func (sn *snapshot) storyUses(si int, term string) bool {
+	id, ok := lookupTerm(term)
+	if !ok {
+		return false
+	}
+	for pi := range sn.stories[si].index.paras {
+		if sn.stories[si].index.paras[pi].has(id) {
+			return true
+		}
+	}
+	return false
+}
+
+// storyCovers reports whether story si knows what the question is about
+// and every proper noun it names, together: a question about the weather
+// in Budapest is not answered by one story about the weather and another
+// about Budapest. With one story this is the library-wide test that
+// unknownFocus and unknownPN already made.
+func (sn *snapshot) storyCovers(si int, qr query) bool {
+	if len(qr.focus) > 0 {
+		known := false
+		for _, t := range qr.focus {
+			if sn.storyUses(si, t.Term) || slices.ContainsFunc(related[t.Term], func(r string) bool { return sn.storyUses(si, r) }) ||
+				slices.ContainsFunc(metonyms[t.Term], func(r string) bool { return sn.storyUses(si, r) }) {
+				known = true
+				break
+			}
+		}
+		if !known {
+			return false
+		}
+	}
+	s := sn.stories[si]
+	for _, i := range qr.proper {
+		if sn.storyUses(si, qr.toks[i].Term) {
+			continue
+		}
+		// "Sergei Lavrov" when the story spells "Sergey": a known neighbour.
+		neighbour := false
+		for _, j := range []int{i - 1, i + 1} {
+			if j >= 0 && j < len(qr.toks) && qr.toks[j].Cap && sn.storyUses(si, qr.toks[j].Term) {
+				if _, ok := s.Mentions[strings.ToLower(qr.toks[j].Word)]; ok {
+					neighbour = true
+				}
+			}
+		}
+		if !neighbour {
+			return false
+		}
+	}
+	return true
 }
 
 var (
@@ -324,11 +488,10 @@ var (
 	quantWords = toSet(`many much long often far old big large`)
 )
 
-// focusUnknown finds the thing a question asks about — the subject after
+// focusOf finds the thing a question asks about — the subject after
 // its question word and auxiliary ("What will [the weather] be like",
-// "How many [soldiers] have died", "Is [the meeting] still on") — and
-// reports whether no story uses any of its words or their stand-ins.
-func (sn *snapshot) focusUnknown(toks []token, frame map[string]bool) bool {
+// "How many [soldiers] have died", "Is [the meeting] still on").
+func focusOf(toks []token, frame map[string]bool) []token {
 	i := 0
 	lw := func(k int) string { return strings.ToLower(toks[k].Word) }
 	if i < len(toks) {
@@ -355,7 +518,7 @@ func (sn *snapshot) focusUnknown(toks []token, frame map[string]bool) bool {
 		if _, ok := auxWords[lw(i)]; ok {
 			i++
 		} else if lw(i-min(i, 1)) != "how" && i > 0 {
-			return false // no auxiliary: no reliable subject to read
+			return nil // no auxiliary: no reliable subject to read
 		}
 	}
 collect:
@@ -376,15 +539,21 @@ collect:
 		}
 		focus = append(focus, toks[i])
 	}
+	return focus
+}
+
+// focusUnknown reports whether no story uses any word of the question's
+// focus or a stand-in for one.
+func (sn *snapshot) focusUnknown(focus []token) bool {
 	if len(focus) == 0 {
 		return false
 	}
 	for _, t := range focus {
-		if id, ok := lookupTerm(t.Term); ok && len(sn.postings[id]) > 0 {
+		if id, ok := lookupTerm(t.Term); ok && sn.df(id) > 0 {
 			return false
 		}
-		for _, r := range append(related[t.Term], metonyms[t.Term]...) {
-			if id, ok := lookupTerm(r); ok && len(sn.postings[id]) > 0 {
+		for _, r := range slices.Concat(related[t.Term], metonyms[t.Term]) {
+			if id, ok := lookupTerm(r); ok && sn.df(id) > 0 {
 				return false
 			}
 		}
@@ -399,11 +568,19 @@ func hasKnownNeighbour(sn *snapshot, toks []token, i int) bool {
 		if j < 0 || j >= len(toks) || !toks[j].Cap {
 			continue
 		}
-		if id, ok := lookupTerm(toks[j].Term); ok && len(sn.postings[id]) > 0 && sn.isName(strings.ToLower(toks[j].Word)) {
+		if id, ok := lookupTerm(toks[j].Term); ok && sn.df(id) > 0 && sn.isName(strings.ToLower(toks[j].Word)) {
 			return true
 		}
 	}
 	return false
+}
+
+// hasModal reports whether modalRe matches text.
+func hasModal(text string) bool {
+	if oddFold(text) {
+		return modalRe.MatchString(text)
+	}
+	return hasModalWord(text, wordRuns(text, nil))
 }
 
 var modalRe = regexp.MustCompile(`(?i)\b(could|might|may|possible|possibly|likely|potential|potentially)\b`)
@@ -416,49 +593,47 @@ func isAcronymStop(w string) bool {
 // isName reports whether any story uses the lower-cased word as a person's
 // surname or first name.
 func (sn *snapshot) isName(lw string) bool {
-	for _, s := range sn.stories {
-		if _, ok := s.Mentions[lw]; ok {
-			return true
-		}
-	}
-	return false
+	_, ok := sn.mentions[lw]
+	return ok
 }
 
-// matchTitles returns the title phrases of s whose words all occur in the
-// question, dropping any that is part of a longer match.
-func (sn *snapshot) matchTitles(s *Story, words map[string]bool) []titleRef {
-	var hits []titleRef
-	var hitWords [][]string
-	for key, tr := range s.titles {
-		var ws []string
-		all := true
-		for _, w := range strings.Fields(key) {
-			if isStop(w) {
-				continue
+// matchTitles returns the title phrases of the stories whose words all
+// occur in the question, story by story, dropping any that is part of a
+// longer match in the same story.
+func (sn *snapshot) matchTitles(words map[string]bool) []titleRef {
+	var hits []titleEntry
+	for w := range words {
+		for _, e := range sn.titlesByWord[w] {
+			all := true
+			for _, x := range e.words {
+				if !words[x] {
+					all = false
+					break
+				}
 			}
-			ws = append(ws, w)
-			if !words[w] {
-				all = false
-				break
+			if all {
+				hits = append(hits, e)
 			}
-		}
-		if all && len(ws) > 0 {
-			hits = append(hits, tr)
-			hitWords = append(hitWords, ws)
 		}
 	}
+	slices.SortFunc(hits, func(a, b titleEntry) int {
+		if c := cmp.Compare(a.story, b.story); c != 0 {
+			return c
+		}
+		return strings.Compare(a.key, b.key)
+	})
 	var out []titleRef
 	for i, h := range hits {
 		sub := false
 		for j := range hits {
-			if i != j && len(hitWords[j]) > len(hitWords[i]) && isSubset(hitWords[i], hitWords[j]) {
+			if i != j && hits[j].story == h.story && len(hits[j].words) > len(h.words) && isSubset(h.words, hits[j].words) {
 				sub = true
 				break
 			}
 		}
 		// A title that only repeats a name already in the question adds nothing.
-		if !sub && !words[h.Surname] {
-			out = append(out, h)
+		if !sub && !words[h.ref.Surname] {
+			out = append(out, h.ref)
 		}
 	}
 	return out
@@ -480,7 +655,13 @@ func (sn *snapshot) namedSpeakers(toks []token) []string {
 	for _, t := range toks {
 		words[strings.ToLower(t.Word)] = true
 	}
-	for _, sp := range sn.speakers {
+	var cands []int32
+	for w := range words {
+		cands = append(cands, sn.speakersByWord[w]...)
+	}
+	slices.Sort(cands)
+	for _, i := range slices.Compact(cands) {
+		sp := sn.speakers[i]
 		if speakerNamed(sp, words) && !slices.Contains(out, sp.Name) {
 			out = append(out, sp.Name)
 		}
@@ -533,53 +714,92 @@ type scored struct {
 	position int
 }
 
+// accumulator holds BM25 scores by paragraph during one ranking.
+type accumulator struct {
+	score   []float64
+	touched []int32
+}
+
+var accPool = sync.Pool{New: func() any { return &accumulator{} }}
+
 // rank scores the sentences of the best paragraphs for a query.
 func (sn *snapshot) rank(qr query, story string) []scored {
 	if len(sn.docs) == 0 || len(qr.terms) == 0 {
 		return nil
 	}
-	const k1, b = 1.2, 0.75
-	acc := map[int32]float64{}
+	storyIdx := -1
+	if story != "" {
+		i, ok := sn.byID[story]
+		if !ok {
+			return nil
+		}
+		storyIdx = i
+	}
+	// Scores accumulate in a dense array, one slot per paragraph, reused
+	// across questions; only the slots a posting touched are read and
+	// cleared again.
+	acc := accPool.Get().(*accumulator)
+	defer accPool.Put(acc)
+	if len(acc.score) < len(sn.docs) {
+		acc.score = make([]float64, len(sn.docs))
+	}
+	acc.touched = acc.touched[:0]
+	score := acc.score
 	for _, t := range qr.terms {
 		for _, a := range t.alts {
 			idf := sn.idf(a.id, true)
-			for _, p := range sn.postings[a.id] {
-				d := sn.docs[p.doc]
-				if story != "" && sn.stories[d.story].ID != story {
+			wi := t.weight * a.strength * idf
+			for _, p := range sn.postings(a.id) {
+				if storyIdx >= 0 && sn.docs[p.doc].story != storyIdx {
 					continue
 				}
 				tf := float64(p.tf)
-				norm := tf * (k1 + 1) / (tf + k1*(1-b+b*float64(d.pix.length)/sn.avgLen))
-				acc[p.doc] += t.weight * a.strength * idf * norm
+				norm := tf * (bm25K1 + 1) / (tf + sn.docNorm[p.doc])
+				if score[p.doc] == 0 {
+					acc.touched = append(acc.touched, p.doc)
+				}
+				score[p.doc] += wi * norm
 			}
 		}
 	}
-	if len(acc) == 0 {
+	if len(acc.touched) == 0 {
 		return nil
 	}
 	type docScore struct {
 		doc   int32
 		score float64
 	}
-	docs := make([]docScore, 0, len(acc))
-	for d, s := range acc {
-		docs = append(docs, docScore{d, s})
+	better := func(a, b docScore) bool {
+		return a.score > b.score || a.score == b.score && a.doc < b.doc
 	}
-	slices.SortFunc(docs, func(a, b docScore) int {
-		if c := cmp.Compare(b.score, a.score); c != 0 {
-			return c
+	// The 12 best paragraphs, best first, kept by insertion.
+	var best [12]docScore
+	docs := best[:0]
+	for _, d := range acc.touched {
+		ds := docScore{d, score[d]}
+		score[d] = 0
+		if len(docs) == len(best) && !better(ds, docs[len(docs)-1]) {
+			continue
 		}
-		return cmp.Compare(a.doc, b.doc)
-	})
-	if len(docs) > 12 {
-		docs = docs[:12]
+		if len(docs) < len(best) {
+			docs = append(docs, ds)
+		} else {
+			docs[len(docs)-1] = ds
+		}
+		for i := len(docs) - 1; i > 0 && better(docs[i], docs[i-1]); i-- {
+			docs[i], docs[i-1] = docs[i-1], docs[i]
+		}
 	}
 	top := docs[0].score
-	var out []scored
+	nsents := 0
+	for _, ds := range docs {
+		nsents += len(sn.docs[ds.doc].pix.sents)
+	}
+	out := make([]scored, 0, nsents)
 	for _, ds := range docs {
 		d := sn.docs[ds.doc]
 		s := sn.stories[d.story]
-		paraTerms := func(id uint32) bool { _, ok := d.pix.tf[id]; return ok }
+		paraTerms := d.pix.has
 		pc := coverage(qr.terms, paraTerms)
 		for si, sx := range d.pix.sents {
 			sc := coverage(qr.terms, func(id uint32) bool { return slices.Contains(sx.terms, id) })
@@ -695,21 +915,22 @@ func (sn *snapshot) abstain(qr query, ranked []scored, opts AskOptions) bool {
 			return true
 		}
 	}
+	// Only the question's own words count here, not thread context.
+	var own []qterm
+	for _, t := range qr.terms {
+		if t.weight >= 0.8 {
+			own = append(own, t)
+		}
+	}
+	if len(own) == 0 {
+		return false // a follow-up like "why?" lives on its context
+	}
 	best := 0.0
-	for _, r := range ranked {
-		// Only the question's own words count here, not thread context.
-		d := sn.docs[r.doc]
-		var own []qterm
-		for _, t := range qr.terms {
-			if t.weight >= 0.8 {
-				own = append(own, t)
-			}
+	for i, r := range ranked {
+		if i > 0 && r.doc == ranked[i-1].doc {
+			continue // the same paragraph covers the same words
 		}
-		if len(own) == 0 {
-			return false // a follow-up like "why?" lives on its context
-		}
-		c := coverage(own, func(id uint32) bool { _, ok := d.pix.tf[id]; return ok })
-		best = math.Max(best, c)
+		best = math.Max(best, coverage(own, sn.docs[r.doc].pix.has))
 	}
 	return best < threshold
 }

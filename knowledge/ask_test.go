@@ -386,3 +386,69 @@ func TestLibraryConcurrency(t *testing.T) {
 		t.Error("the seed story was lost")
 	}
 }
+
+func TestAskForTheWordsOfSomeoneNeverQuoted(t *testing.T) {
+	lib := seedLibrary(t)
+	for _, q := range []string{"What did Putin say?", "What did Vladimir Putin say about the summit?", "How did Putin respond to the delay?"} {
+		t.Run(q+" says the story quotes no words of Putin", func(t *testing.T) {
+			a, err := lib.Ask(q, knowledge.AskOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !a.Abstained || len(a.Citations) != 0 || !strings.Contains(a.Text, "quotes no words of Vladimir Putin") {
+				t.Fatalf("answer %q with %d citations", a.Text, len(a.Citations))
+			}
+			if a.Closest == nil || !strings.Contains(lib.Story(seedID).Paragraph(a.Closest.Paragraph).Text, "Putin") {
+				t.Errorf("closest %+v does not mention Putin", a.Closest)
+			}
+		})
+	}
+	t.Run("a person the story does quote still gets their words", func(t *testing.T) {
+		a, _ := lib.Ask("What did Peskov say about Putin?", knowledge.AskOptions{})
+		if a.Abstained || len(a.Citations) == 0 || !strings.Contains(a.Text, "Peskov") {
+			t.Errorf("answer %q", a.Text)
+		}
+	})
+	t.Run("a speaker asked about the unquoted person keeps their answer", func(t *testing.T) {
+		a, _ := lib.Ask("What did the European diplomat say about Putin?", knowledge.AskOptions{})
+		if a.Abstained || len(a.Citations) == 0 || a.Citations[0].Speaker != "European diplomat" {
+			t.Errorf("answer %q", a.Text)
+		}
+	})
+	t.Run("a phone call is not a request for someone's words", func(t *testing.T) {
+		a, _ := lib.Ask("When did Rubio and Lavrov have a phone call?", knowledge.AskOptions{})
+		if a.Abstained {
+			t.Errorf("answer %q", a.Text)
+		}
+	})
+}
+
+func TestAskAbstainsWhenNoOneStoryCoversTheQuestion(t *testing.T) {
+	seed := seedLibrary(t).Story(seedID)
+	bridge, err := knowledge.ReadFile("testdata/bridge/2026-03-03-harbor-bridge-vote.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := knowledge.NewLibrary(seed, bridge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("the weather in Budapest is not answered by one story's weather and the other's Budapest", func(t *testing.T) {
+		a, _ := lib.Ask("What will the weather be like in Budapest next week?", knowledge.AskOptions{})
+		if !a.Abstained || len(a.Citations) != 0 {
+			t.Errorf("answer %q", a.Text)
+		}
+	})
+	for _, tt := range []struct{ q, story string }{
+		{"Where is the Trump-Putin summit supposed to take place?", seedID},
+		{"Why is the Harbor Street bridge closing?", bridge.ID},
+		{"What did the mayor say about the decision?", bridge.ID},
+	} {
+		t.Run("each story still answers its own question: "+tt.q, func(t *testing.T) {
+			a, _ := lib.Ask(tt.q, knowledge.AskOptions{})
+			if a.Abstained || len(a.Citations) == 0 || a.Citations[0].Story != tt.story {
+				t.Errorf("answer %q", a.Text)
+			}
+		})
+	}
+}

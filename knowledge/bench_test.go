@@ -81,6 +81,18 @@ func BenchmarkAsk10k(b *testing.B) {
 	))
 }
 
+// BenchmarkPut10k replaces one story of the 10,000-story library: the
+// cost of a reload while serving.
+func BenchmarkPut10k(b *testing.B) {
+	lib := synthLibrary(b)
+	s := lib.Stories()[0]
+	b.ResetTimer()
+	b.ReportAllocs()
+	for b.Loop() {
+		lib.Put(s)
+	}
+}
+
 func BenchmarkIndex10k(b *testing.B) {
 	files := synthFiles()
 	b.ResetTimer()

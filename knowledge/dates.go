@@ -58,7 +58,28 @@ func FindDates(text string, ref time.Time) []DateRef {
 	hasPeriod := hasDay || strings.Contains(lower, "week") || strings.Contains(lower, "month") ||
 		strings.Contains(lower, "year") || strings.Contains(lower, "tonight")
 	hasDigit := strings.ContainsAny(text, "0123456789")
-	for _, m := range findAllIf(hasDay, weekdayRe, text) {
+	// Sharper tests, unless the text holds a rune that (?i) folds onto an
+	// ASCII letter but ToLower does not (the long s).
+	if !oddFold(text) {
+		hasDay = hasDay && containsAny(lower, weekdayNames)
+		hasPeriod = hasPeriod && (containsAny(lower, dayWords) ||
+			containsAny(lower, relWords) && containsAny(lower, unitWords))
+	}
+	hasDigit = hasDigit && containsAny(text, monthPrefixes)
+	var weekdayMatches, periodMatches [][]int
+	if odd := oddFold(text); odd || !hasDay && !hasPeriod {
+		weekdayMatches = findAllIf(hasDay, weekdayRe, text)
+		periodMatches = findAllIf(hasPeriod, periodRe, text)
+	} else {
+		runs := wordRuns(text, nil)
+		if hasDay {
+			weekdayMatches = weekdaySpans(text, runs)
+		}
+		if hasPeriod {
+			periodMatches = periodSpans(text, runs)
+		}
+	}
+	for _, m := range weekdayMatches {
 		mod := ""
 		if m[2] >= 0 {
 			mod = strings.ToLower(text[m[2]:m[3]])
@@ -83,7 +104,7 @@ func FindDates(text string, ref time.Time) []DateRef {
 		}
 		out = append(out, DateRef{Span: Span{start, m[1]}, Phrase: text[start:m[1]], From: day, To: day})
 	}
-	for _, m := range findAllIf(hasPeriod, periodRe, text) {
+	for _, m := range periodMatches {
 		phrase := text[m[0]:m[1]]
 		var from, to time.Time
 		if m[8] >= 0 {
@@ -135,6 +156,46 @@ func FindDates(text string, ref time.Time) []DateRef {
 			continue // "Feb 31"
 		}
 		out = append(out, DateRef{Span: Span{m[0], m[1]}, Phrase: text[m[0]:m[1]], From: d, To: d})
+	}
+	return out
+}
+
+var (
+	weekdayNames  = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+	dayWords      = []string{"yesterday", "today", "tomorrow", "tonight"}
+	relWords      = []string{"last", "this", "next"}
+	unitWords     = []string{"week", "month", "year"}
+	monthPrefixes = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+)
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// datePhrases returns the spans of the weekday and period phrases of
+// text ("on Monday", "next week"): weekdayRe's matches, then periodRe's.
+func datePhrases(text string) [][]int {
+	if oddFold(text) {
+		return append(weekdayRe.FindAllStringIndex(text, -1), periodRe.FindAllStringIndex(text, -1)...)
+	}
+	lower := strings.ToLower(text)
+	hasDay := containsAny(lower, weekdayNames)
+	hasPeriod := containsAny(lower, dayWords) || containsAny(lower, relWords) && containsAny(lower, unitWords)
+	if !hasDay && !hasPeriod {
+		return nil
+	}
+	runs := wordRuns(text, nil)
+	var out [][]int
+	if hasDay {
+		out = weekdaySpans(text, runs)
+	}
+	if hasPeriod {
+		out = append(out, periodSpans(text, runs)...)
 	}
 	return out
 }

@@ -1,7 +1,6 @@
 package knowledge
 
 import (
-	"fmt"
 	"math"
 	"regexp"
 	"slices"
@@ -72,8 +71,17 @@ type storyIndex struct {
 type paraIndex struct {
 	para   int // index into Story.Paragraphs
 	length int
-	tf     map[uint32]uint16
-	sents  []sentIndex
+	// terms are the paragraph's distinct terms in increasing order and
+	// tfs how often each occurs.
+	terms []uint32
+	tfs   []uint16
+	sents []sentIndex
+}
+
+// has reports whether the paragraph uses term id.
+func (p *paraIndex) has(id uint32) bool {
+	_, ok := slices.BinarySearch(p.terms, id)
+	return ok
 }
 
 type sentIndex struct {
@@ -125,20 +133,24 @@ func indexStory(s *Story) *storyIndex {
 	ix := &storyIndex{}
 	var pair [2]string
 	pairs := map[[2]string]int{}
+	var runs []wrun
+	tf := map[uint32]uint16{}
 	for pi := range s.Paragraphs {
 		p := &s.Paragraphs[pi]
 		if p.Kind != KindContent {
 			continue
 		}
-		pix := paraIndex{para: pi, tf: map[uint32]uint16{}}
+		pix := paraIndex{para: pi}
+		clear(tf)
 		for si, sp := range p.Sentences {
 			text := p.Text[sp.Start:sp.End]
 			six := sentIndex{span: sp}
 			toks := tokenize(text)
-			if pair[0] != "" && twoRe.MatchString(text) {
+			runs = wordRuns(text, runs[:0])
+			if pair[0] != "" && mentionsPair(text, runs) {
 				for _, term := range pair {
 					id := termID(term)
-					pix.tf[id]++
+					tf[id]++
 					pix.length++
 					six.terms = append(six.terms, id)
 				}
@@ -156,25 +168,34 @@ func indexStory(s *Story) *storyIndex {
 					continue
 				}
 				id := termID(t.Term)
-				pix.tf[id]++
+				tf[id]++
 				pix.length++
 				if !slices.Contains(six.terms, id) {
 					six.terms = append(six.terms, id)
 				}
 			}
-			six.feats = sentenceFeatures(s, p, si, text)
+			six.feats = sentenceFeatures(s, p, si, text, toks, runs)
 			six.speaker, six.sayer = sentenceSpeaker(s, p, sp)
 			if six.speaker != "" {
 				six.feats |= featQuote
 			}
 			pix.sents = append(pix.sents, six)
 		}
+		pix.terms = make([]uint32, 0, len(tf))
+		for id := range tf {
+			pix.terms = append(pix.terms, id)
+		}
+		slices.Sort(pix.terms)
+		pix.tfs = make([]uint16, len(pix.terms))
+		for i, id := range pix.terms {
+			pix.tfs[i] = tf[id]
+		}
 		ix.paras = append(ix.paras, pix)
 	}
 	return ix
 }
 
-func sentenceFeatures(s *Story, p *Paragraph, si int, text string) uint8 {
+func sentenceFeatures(s *Story, p *Paragraph, si int, text string, toks []token, runs []wrun) uint8 {
 	var f uint8
 	sp := p.Sentences[si]
 	for _, d := range s.Dates {
@@ -183,36 +204,57 @@ func sentenceFeatures(s *Story, p *Paragraph, si int, text string) uint8 {
 			break
 		}
 	}
-	for _, m := range durationRe.FindAllStringIndex(text, -1) {
-		// "every 15 minutes" is a frequency and "two months since" an age,
-		// not how long something lasted.
-		before := strings.ToLower(strings.TrimSpace(text[:m[0]]))
-		after := strings.ToLower(strings.TrimSpace(text[m[1]:]))
-		if !strings.HasSuffix(before, "every") && !strings.HasPrefix(after, "since") && !strings.HasPrefix(after, "ago") {
-			f |= featDuration
-			break
+	// "every 15 minutes" is a frequency and "two months since" an age,
+	// not how long something lasted.
+	lasting := func(start, end int) bool {
+		before := strings.ToLower(strings.TrimSpace(text[:start]))
+		after := strings.ToLower(strings.TrimSpace(text[end:]))
+		return !strings.HasSuffix(before, "every") && !strings.HasPrefix(after, "since") && !strings.HasPrefix(after, "ago")
+	}
+	if oddFold(text) {
+		// The scanners fold ASCII only; the patterns fold the rest.
+		for _, m := range durationRe.FindAllStringIndex(text, -1) {
+			if lasting(m[0], m[1]) {
+				f |= featDuration
+				break
+			}
+		}
+		if numberRe.MatchString(text) {
+			f |= featNumber
+		}
+		if modalRe.MatchString(text) {
+			f |= featModal
+		}
+		if causeRe.MatchString(text) {
+			f |= featCause
+		}
+	} else {
+		durationSpans(text, runs, func(start, end int) bool {
+			if lasting(start, end) {
+				f |= featDuration
+				return false
+			}
+			return true
+		})
+		if hasNumberWord(text, runs) {
+			f |= featNumber
+		}
+		if hasModalWord(text, runs) {
+			f |= featModal
+		}
+		if hasCauseWord(text, runs) {
+			f |= featCause
 		}
 	}
-	if numberRe.MatchString(text) {
-		f |= featNumber
+	if hasPlace(text, runs) {
+		f |= featPlace
 	}
-	if modalRe.MatchString(text) {
-		f |= featModal
-	}
-	if causeRe.MatchString(text) {
-		f |= featCause
-	}
-	for _, m := range placeRe.FindAllStringSubmatch(text, -1) {
-		word := m[0][strings.LastIndexByte(m[0], ' ')+1:]
-		if !notPlaceRe.MatchString(word) {
-			f |= featPlace
-			break
-		}
-	}
-	for _, t := range tokenize(text) {
-		if _, ok := s.Mentions[strings.ToLower(t.Word)]; ok && t.Cap {
-			f |= featPerson
-			break
+	for _, t := range toks {
+		if t.Cap {
+			if _, ok := s.Mentions[strings.ToLower(t.Word)]; ok {
+				f |= featPerson
+				break
+			}
 		}
 	}
 	return f
@@ -229,17 +271,41 @@ func sentenceSpeaker(s *Story, p *Paragraph, sp Span) (speaker, sayer string) {
 	return "", s.reported[[2]int{p.N, sp.Start}]
 }
 
-// snapshot is an immutable view of the library: its stories and an
-// inverted index over their content paragraphs.
+// snapshot is an immutable view of the library: its stories, an inverted
+// index over their content paragraphs, and lookup tables over their
+// names, titles and speakers, so that answering a question costs what
+// the postings of its words cost, not a pass over every story.
 type snapshot struct {
-	stories  []*Story
-	byID     map[string]int
-	docs     []docRef
-	postings map[uint32][]posting
-	avgLen   float64
+	stories []*Story
+	byID    map[string]int
+	docs    []docRef
+	// The postings of term id are post[postStart[id]:postStart[id+1]], in
+	// document order; terms interned after the snapshot was built have
+	// none.
+	postStart []int32
+	post      []posting
+	// docNorm is the BM25 length normalisation k1·(1−b+b·len/avgLen) of
+	// each document.
+	docNorm []float64
+	avgLen  float64
 	// speakers are the stories' speakers without repeats, in story order,
-	// so a question is matched against each distinct speaker once.
-	speakers []Speaker
+	// so a question is matched against each distinct speaker once;
+	// speakersByWord indexes them by a word every question naming them
+	// must contain.
+	speakers       []Speaker
+	speakersByWord map[string][]int32
+	// mentions maps a lower-case surname any story mentions to the
+	// fullest form the first story (in order) gives.
+	mentions map[string]string
+	// titlesByWord indexes the stories' title phrases by their first
+	// content word.
+	titlesByWord map[string][]titleEntry
+	// storySpeakers are every story's speakers in story order, indexed by
+	// the words a quote query naming them must contain.
+	storySpeakers []storySpeaker
+	speakerKeys   map[string][]int32
+	// quotesBy lists the quotations of each speaker in story order.
+	quotesBy map[string][]quoteRef
 }
 
 type docRef struct {
@@ -252,6 +318,27 @@ type posting struct {
 	tf  uint16
 }
 
+// titleEntry is a title phrase of one story with its content words.
+type titleEntry struct {
+	story int
+	key   string
+	words []string
+	ref   titleRef
+}
+
+// storySpeaker is a speaker of one story.
+type storySpeaker struct {
+	story int
+	sp    *Speaker
+}
+
+// quoteRef locates a quotation: story index and index in Story.Quotes.
+type quoteRef struct {
+	story, quote int
+}
+
+const bm25K1, bm25B = 1.2, 0.75
+
 func newSnapshot(stories []*Story) *snapshot {
 	sorted := slices.Clone(stories)
 	slices.SortStableFunc(sorted, func(a, b *Story) int {
@@ -260,31 +347,122 @@ func newSnapshot(stories []*Story) *snapshot {
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
-	sn := &snapshot{stories: sorted, byID: make(map[string]int, len(sorted)), postings: map[uint32][]posting{}}
+	sn := &snapshot{
+		stories:        sorted,
+		byID:           make(map[string]int, len(sorted)),
+		speakersByWord: map[string][]int32{},
+		mentions:       map[string]string{},
+		titlesByWord:   map[string][]titleEntry{},
+		speakerKeys:    map[string][]int32{},
+		quotesBy:       map[string][]quoteRef{},
+	}
+	type speakerID struct{ name, title string }
+	seenSpeaker := map[speakerID]map[bool]bool{}
+	ndocs, maxTerm := 0, -1
+	for _, s := range sorted {
+		ndocs += len(s.index.paras)
+		for pi := range s.index.paras {
+			if ts := s.index.paras[pi].terms; len(ts) > 0 {
+				maxTerm = max(maxTerm, int(ts[len(ts)-1]))
+			}
+		}
+	}
+	sn.docs = make([]docRef, 0, ndocs)
+	counts := make([]int32, maxTerm+2)
 	total := 0
-	seenSpeaker := map[string]bool{}
 	for si, s := range sorted {
 		sn.byID[s.ID] = si
-		for _, sp := range s.Speakers {
-			if k := fmt.Sprint(sp.Name, "\x00", sp.Title, "\x00", sp.Person); !seenSpeaker[k] {
-				seenSpeaker[k] = true
-				sn.speakers = append(sn.speakers, sp)
+		for i := range s.Speakers {
+			sp := &s.Speakers[i]
+			k := speakerID{sp.Name, sp.Title}
+			if !seenSpeaker[k][sp.Person] {
+				if seenSpeaker[k] == nil {
+					seenSpeaker[k] = map[bool]bool{}
+				}
+				seenSpeaker[k][sp.Person] = true
+				if w := speakerKeyWord(*sp); w != "" {
+					sn.speakersByWord[w] = append(sn.speakersByWord[w], int32(len(sn.speakers)))
+				}
+				if sp.Person {
+					if w := titleKeyWord(sp.Title); w != "" {
+						sn.speakersByWord[w] = append(sn.speakersByWord[w], int32(len(sn.speakers)))
+					}
+				}
+				sn.speakers = append(sn.speakers, *sp)
+			}
+			idx := int32(len(sn.storySpeakers))
+			sn.storySpeakers = append(sn.storySpeakers, storySpeaker{story: si, sp: sp})
+			for _, k := range quoteSpeakerKeys(sp) {
+				if l := sn.speakerKeys[k]; len(l) == 0 || l[len(l)-1] != idx {
+					sn.speakerKeys[k] = append(l, idx)
+				}
+			}
+		}
+		for qi, q := range s.Quotes {
+			sn.quotesBy[q.Speaker] = append(sn.quotesBy[q.Speaker], quoteRef{si, qi})
+		}
+		for sur, full := range s.Mentions {
+			if _, ok := sn.mentions[sur]; !ok {
+				sn.mentions[sur] = full
+			}
+		}
+		for key, tr := range s.titles {
+			var ws []string
+			for _, w := range strings.Fields(key) {
+				if !isStop(w) {
+					ws = append(ws, w)
+				}
+			}
+			if len(ws) > 0 {
+				sn.titlesByWord[ws[0]] = append(sn.titlesByWord[ws[0]], titleEntry{story: si, key: key, words: ws, ref: tr})
 			}
 		}
 		for pi := range s.index.paras {
 			pix := &s.index.paras[pi]
-			d := int32(len(sn.docs))
 			sn.docs = append(sn.docs, docRef{story: si, pix: pix})
 			total += pix.length
-			for id, tf := range pix.tf {
-				sn.postings[id] = append(sn.postings[id], posting{doc: d, tf: tf})
+			for _, id := range pix.terms {
+				counts[id+1]++
 			}
+		}
+	}
+	// Postings in one array, term by term (compressed sparse rows).
+	sn.postStart = counts
+	for i := 1; i < len(counts); i++ {
+		counts[i] += counts[i-1]
+	}
+	sn.post = make([]posting, counts[len(counts)-1])
+	fill := slices.Clone(counts[:len(counts)-1])
+	for d, dr := range sn.docs {
+		for i, id := range dr.pix.terms {
+			sn.post[fill[id]] = posting{doc: int32(d), tf: dr.pix.tfs[i]}
+			fill[id]++
 		}
 	}
 	if len(sn.docs) > 0 {
 		sn.avgLen = float64(total) / float64(len(sn.docs))
 	}
+	sn.docNorm = make([]float64, len(sn.docs))
+	for d, dr := range sn.docs {
+		sn.docNorm[d] = bm25K1 * (1 - bm25B + bm25B*float64(dr.pix.length)/sn.avgLen)
+	}
 	return sn
+}
+
+// postings returns the postings of term id.
+func (sn *snapshot) postings(id uint32) []posting {
+	if int(id)+1 >= len(sn.postStart) {
+		return nil
+	}
+	return sn.post[sn.postStart[id]:sn.postStart[id+1]]
+}
+
+// df is the number of paragraphs using term id.
+func (sn *snapshot) df(id uint32) int {
+	if int(id)+1 >= len(sn.postStart) {
+		return 0
+	}
+	return int(sn.postStart[id+1] - sn.postStart[id])
 }
 
 // idf is the BM25 inverse document frequency of a term; a term no
@@ -293,7 +471,33 @@ func (sn *snapshot) idf(id uint32, known bool) float64 {
 	n := float64(len(sn.docs))
 	df := 0.0
 	if known {
-		df = float64(len(sn.postings[id]))
+		df = float64(sn.df(id))
 	}
 	return math.Log(1 + (n-df+0.5)/(df+0.5))
+}
+
+// speakerKeyWord is a word every question naming the speaker contains
+// (see speakerNamed): a person's surname, else the first content word
+// of the description.
+func speakerKeyWord(sp Speaker) string {
+	if sp.Person {
+		return strings.ToLower(lastWord(sp.Name))
+	}
+	for _, w := range strings.Fields(strings.ToLower(sp.Name)) {
+		w = strings.Trim(w, ".,")
+		if !isStop(w) {
+			return w
+		}
+	}
+	return ""
+}
+
+// titleKeyWord is the first content word of a person's title.
+func titleKeyWord(title string) string {
+	for _, w := range strings.Fields(strings.ToLower(title)) {
+		if !isStop(w) {
+			return w
+		}
+	}
+	return ""
 }

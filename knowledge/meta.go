@@ -19,16 +19,19 @@ var (
 // outlet, updates, headline — from its header.
 func (sn *snapshot) answerMeta(q string, opts AskOptions) (Answer, bool) {
 	kind := ""
+	// Each pattern runs only when the question holds a word it needs.
+	lower, odd := strings.ToLower(q), oddFold(q)
+	may := func(subs ...string) bool { return odd || containsAny(lower, subs) }
 	switch {
-	case updatedRe.MatchString(q):
+	case may("updated", "changed", "revised", "corrected") && updatedRe.MatchString(q):
 		kind = "updated"
-	case authorRe.MatchString(q):
+	case may("wrote", "author", "report", "penned", "write", "byline", "written by whom") && authorRe.MatchString(q):
 		kind = "author"
-	case pubDateRe.MatchString(q):
+	case may("publish", "written", "posted", "released", "dated", "come out", "run", "appear", "date", "what d", "how old is") && pubDateRe.MatchString(q):
 		kind = "date"
-	case outletRe.MatchString(q):
+	case may("outlet", "publication", "organi", "newspaper", "network", "site", "publish", "ran", "where") && outletRe.MatchString(q):
 		kind = "outlet"
-	case titleRe.MatchString(q):
+	case may("headline", "title") && titleRe.MatchString(q):
 		kind = "title"
 	default:
 		return Answer{}, false

@@ -267,14 +267,36 @@ func classify(text string, md bool) Kind {
 	switch {
 	case md && strings.HasPrefix(t, "#"):
 		return KindHeading
-	case wireRe.MatchString(t):
+	case mayBeWireTag(t) && wireRe.MatchString(t):
 		return KindWire
-	case len(t) < 300 && copyrightRe.MatchString(t):
+	case len(t) < 300 && mayBeCopyright(t) && copyrightRe.MatchString(t):
 		return KindCopyright
 	case len(t) < 400 && noteRe.MatchString(t):
 		return KindNote
 	}
 	return KindContent
+}
+
+// mayBeWireTag is false for text wireRe cannot match: it matches only
+// ASCII letters, hyphens and spaces (and, folding case, two non-ASCII
+// letters, which this leaves to it).
+func mayBeWireTag(t string) bool {
+	for i := 0; i < len(t); i++ {
+		b := t[i]
+		if b < 0x80 && b != ' ' && b != '-' && !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// mayBeCopyright is false for text copyrightRe cannot match.
+func mayBeCopyright(t string) bool {
+	if strings.Contains(t, "©") || strings.Contains(t, "™") || oddFold(t) {
+		return true
+	}
+	lower := strings.ToLower(t)
+	return strings.Contains(lower, "(c)") || strings.Contains(lower, "all rights reserved") || strings.Contains(lower, "copyright ")
 }
 
 func hasContent(s *Story) bool {

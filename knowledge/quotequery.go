@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // Quotes returns the direct quotations of the speaker a query names
@@ -24,25 +25,29 @@ func (l *Library) Quotes(query string) QuoteResult {
 	words := contentWords(q)
 	if speakers := sn.matchSpeakers(q, words); len(speakers) > 0 {
 		res.Speaker = speakers[0]
-		for _, s := range sn.stories {
-			for _, qt := range s.Quotes {
-				if slices.Contains(speakers, qt.Speaker) {
-					res.Quotes = append(res.Quotes, qt)
-				}
+		var refs []quoteRef
+		for _, sp := range speakers {
+			refs = append(refs, sn.quotesBy[sp]...)
+		}
+		slices.SortFunc(refs, func(a, b quoteRef) int {
+			if c := cmp.Compare(a.story, b.story); c != 0 {
+				return c
 			}
+			return cmp.Compare(a.quote, b.quote)
+		})
+		for _, r := range slices.Compact(refs) {
+			res.Quotes = append(res.Quotes, sn.stories[r.story].Quotes[r.quote])
 		}
 		return res
 	}
 	for _, w := range words {
-		for _, s := range sn.stories {
-			if full, ok := s.Mentions[w]; ok {
-				res.Speaker = full
-				res.Note = fmt.Sprintf("The story mentions %s but never quotes them directly.", full)
-				if len(sn.stories) > 1 {
-					res.Note = fmt.Sprintf("The stories mention %s but never quote them directly.", full)
-				}
-				return res
+		if full, ok := sn.mentions[w]; ok {
+			res.Speaker = full
+			res.Note = fmt.Sprintf("The story mentions %s but never quotes them directly.", full)
+			if len(sn.stories) > 1 {
+				res.Note = fmt.Sprintf("The stories mention %s but never quote them directly.", full)
 			}
+			return res
 		}
 	}
 	// A topic: quotations whose words cover the query's.
@@ -100,21 +105,61 @@ func (sn *snapshot) matchSpeakers(q string, words []string) []string {
 	}
 	best := 0
 	var names []string
-	for _, s := range sn.stories {
-		for _, sp := range s.Speakers {
-			score := speakerScore(sp, lq, words)
-			if score == 0 {
-				continue
-			}
-			if score > best {
-				best, names = score, nil
-			}
-			if score == best && !slices.Contains(names, sp.Name) {
-				names = append(names, sp.Name)
-			}
+	// Only speakers a key of the query names can score.
+	cands := slices.Clone(sn.speakerKeys["a:"+foldKey(lq)])
+	cands = append(cands, sn.speakerKeys["w:"+words[0]]...)
+	for _, w := range words {
+		cands = append(cands, sn.speakerKeys["s:"+w]...)
+	}
+	slices.Sort(cands)
+	for _, i := range slices.Compact(cands) {
+		sp := sn.storySpeakers[i].sp
+		score := speakerScore(*sp, lq, words)
+		if score == 0 {
+			continue
+		}
+		if score > best {
+			best, names = score, nil
+		}
+		if score == best && !slices.Contains(names, sp.Name) {
+			names = append(names, sp.Name)
 		}
 	}
 	return names
+}
+
+// quoteSpeakerKeys are the index keys under which matchSpeakers finds a
+// speaker, one for each way speakerScore can rate it above zero: its
+// name or an alias as the whole query ("a:"), a word of its name or
+// title ("w:"), a person's surname ("s:").
+func quoteSpeakerKeys(sp *Speaker) []string {
+	keys := []string{"a:" + foldKey(sp.Name)}
+	for _, al := range sp.Aliases {
+		keys = append(keys, "a:"+foldKey(al))
+	}
+	for _, w := range contentWords(sp.Name + " " + sp.Title) {
+		keys = append(keys, "w:"+w)
+	}
+	if sp.Person {
+		keys = append(keys, "s:"+strings.ToLower(lastWord(sp.Name)))
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// foldKey maps strings that strings.EqualFold deems equal to one key:
+// every rune becomes the smallest rune of its case-folding orbit.
+func foldKey(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		m := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			m = min(m, f)
+		}
+		b.WriteRune(m)
+	}
+	return b.String()
 }
 
 // speakerScore rates how well a query names a speaker: 3 for the exact
