@@ -296,7 +296,9 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 	// Russian president" → Putin. The title's words then search as the name.
 	titleWord := map[string]bool{}
 	var titleTerms []qterm
+	var titleSurnames []string
 	for _, tr := range sn.matchTitles(lowerWords) {
+		titleSurnames = append(titleSurnames, tr.Surname)
 		for _, tw := range strings.Fields(tr.Title) {
 			titleWord[strings.ToLower(tw)] = true
 		}
@@ -386,6 +388,15 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 		qr.unknownFocus = sn.focusUnknown(qr.focus)
 		if qr.quote {
 			qr.unquoted = sn.unquotedSayer(toks)
+			sayers := sn.reportedSayers(toks)
+			for _, sur := range titleSurnames { // "what did the economy minister say"
+				sayers = append(sayers, sn.sayers[sur]...)
+			}
+			for _, name := range sayers {
+				if !slices.Contains(qr.speakers, name) {
+					qr.speakers = append(qr.speakers, name)
+				}
+			}
 		}
 	}
 }
@@ -410,11 +421,54 @@ func (sn *snapshot) unquotedSayer(toks []token) string {
 	}
 	for _, t := range toks[:p] {
 		lw := strings.ToLower(t.Word)
-		if full, ok := sn.mentions[lw]; ok && t.Cap && !sn.quotedSurname(lw) {
+		if full, ok := sn.mentions[lw]; ok && t.Cap && !sn.quotedSurname(lw) && len(sn.sayers[lw]) == 0 {
 			return full
 		}
 	}
 	return ""
+}
+
+// speakerTermIDs returns the ids of the question's words that name one of
+// the speakers it asks about.
+func (qr query) speakerTermIDs() []uint32 {
+	var ids []uint32
+	for _, t := range qr.terms {
+		if len(t.alts) == 0 {
+			continue
+		}
+		for _, name := range qr.speakers {
+			if slices.ContainsFunc(strings.Fields(name), func(w string) bool { return normTerm(w) == t.surface }) {
+				ids = append(ids, t.alts[0].id)
+				break
+			}
+		}
+	}
+	return ids
+}
+
+// reportedSayers returns the names of the people a question asks the words
+// of ("What did Smit say …") whom the stories report speaking without
+// quoting them: their reported sentences are the answer.
+func (sn *snapshot) reportedSayers(toks []token) []string {
+	p := slices.IndexFunc(toks, func(t token) bool {
+		_, ok := sayWords[strings.ToLower(t.Word)]
+		return ok
+	})
+	if p < 0 {
+		return nil
+	}
+	var out []string
+	for _, t := range toks[:p] {
+		if !t.Cap {
+			continue
+		}
+		for _, name := range sn.sayers[strings.ToLower(t.Word)] {
+			if !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
 }
 
 // quotedSurname reports whether any story quotes a person of that surname.
@@ -791,18 +845,43 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 		}
 	}
 	top := docs[0].score
+	// "What did X say": the paragraphs where X speaks are candidates even
+	// when they call X "he" and share no word with the question.
+	if qr.quote {
+		for _, name := range qr.speakers {
+			for _, d := range sn.sayerDocs[name] {
+				if storyIdx >= 0 && sn.docs[d].story != storyIdx {
+					continue
+				}
+				if !slices.ContainsFunc(docs, func(x docScore) bool { return x.doc == d }) && len(docs) < 2*len(best) {
+					docs = append(docs, docScore{d, top / 2})
+				}
+			}
+		}
+	}
 	nsents := 0
 	for _, ds := range docs {
 		nsents += len(sn.docs[ds.doc].pix.sents)
 	}
 	out := make([]scored, 0, nsents)
+	speakerTerms := qr.speakerTermIDs()
 	for _, ds := range docs {
 		d := sn.docs[ds.doc]
 		s := sn.stories[d.story]
 		paraTerms := d.pix.has
+		if qr.quote && len(speakerTerms) > 0 && slices.ContainsFunc(d.pix.sents, func(sx sentIndex) bool {
+			return sx.sayer != "" && slices.Contains(qr.speakers, sx.sayer)
+		}) {
+			paraTerms = func(id uint32) bool { return d.pix.has(id) || slices.Contains(speakerTerms, id) }
+		}
 		pc := coverage(qr.terms, paraTerms)
 		for si, sx := range d.pix.sents {
-			sc := coverage(qr.terms, func(id uint32) bool { return slices.Contains(sx.terms, id) })
+			// A sentence whose sayer is the person a "what did X say"
+			// question names speaks of X even when it says "he".
+			bySpeaker := qr.quote && sx.sayer != "" && slices.Contains(qr.speakers, sx.sayer)
+			sc := coverage(qr.terms, func(id uint32) bool {
+				return slices.Contains(sx.terms, id) || (bySpeaker && slices.Contains(speakerTerms, id))
+			})
 			score := 0.55*sc + 0.30*pc + 0.15*ds.score/top
 			score += cueBonus(qr.kind, sx.feats)
 			if qr.modal && sx.feats&featModal != 0 {
@@ -812,6 +891,9 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 				if slices.Contains(qr.speakers, sx.sayer) {
 					if qr.quote {
 						score += 0.25
+						if sx.speaker == sx.sayer {
+							score += 0.05 // their own words, quoted, before a report of them
+						}
 					} else {
 						score += 0.05
 					}

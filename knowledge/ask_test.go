@@ -3,6 +3,7 @@ package knowledge_test
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -450,5 +451,60 @@ func TestAskAbstainsWhenNoOneStoryCoversTheQuestion(t *testing.T) {
 				t.Errorf("answer %q", a.Text)
 			}
 		})
+	}
+}
+
+func TestWhatDidTheySayUsesReportedSpeech(t *testing.T) {
+	lib, err := knowledge.LoadDir(filepath.Join("testdata", "port"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		question string
+		want     []string // sentences the answer must quote
+	}{
+		{"What did Pieter Smit say?", []string{"He said on Tuesday that the government would not intervene directly"}},
+		{"What did the economy minister say?", []string{"urged both sides to return to the table", "ready to appoint a mediator"}},
+		{"What did Niels de Vries say?", []string{"This offer is an insult", "If they want a longer fight"}},
+	}
+	for _, tt := range tests {
+		t.Run("“"+tt.question+"” is answered with that person's reported words", func(t *testing.T) {
+			a, err := lib.Ask(tt.question, knowledge.AskOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Abstained {
+				t.Fatalf("abstained: %s", a.Text)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(a.Text, w) {
+					t.Errorf("the answer lacks %q:\n%s", w, a.Text)
+				}
+			}
+		})
+	}
+	t.Run("a pronoun's paragraph is found for a quoted speaker too", func(t *testing.T) {
+		seed, err := knowledge.LoadDefault()
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := seed.Ask("What did Peskov say?", knowledge.AskOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(a.Text, "You cannot postpone what has not been scheduled") {
+			t.Errorf("Peskov's own words (¶9, “he told reporters”) are missing:\n%s", a.Text)
+		}
+	})
+}
+
+func TestSurnameParticlesStayInTheName(t *testing.T) {
+	lib, err := knowledge.LoadDir(filepath.Join("testdata", "port"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := lib.Quotes("de Vries")
+	if res.Speaker != "Niels de Vries" || len(res.Quotes) != 2 {
+		t.Errorf("quote de Vries → %q with %d quotes, want Niels de Vries with 2", res.Speaker, len(res.Quotes))
 	}
 }

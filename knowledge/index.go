@@ -297,6 +297,15 @@ type snapshot struct {
 	// mentions maps a lower-case surname any story mentions to the
 	// fullest form the first story (in order) gives.
 	mentions map[string]string
+	// sayers maps the lower-case surname of a person the stories report
+	// speaking ("Smit said on Tuesday that …", "He urged …") to the
+	// names the sentences' sayer fields carry; quoted or not, their
+	// reported words answer "what did X say".
+	sayers map[string][]string
+	// sayerDocs lists, for each speaker or reported sayer, the paragraphs
+	// in which they speak, so "what did X say" reaches the paragraph that
+	// quotes "he" without naming X.
+	sayerDocs map[string][]int32
 	// titlesByWord indexes the stories' title phrases by their first
 	// content word.
 	titlesByWord map[string][]titleEntry
@@ -352,6 +361,8 @@ func newSnapshot(stories []*Story) *snapshot {
 		byID:           make(map[string]int, len(sorted)),
 		speakersByWord: map[string][]int32{},
 		mentions:       map[string]string{},
+		sayers:         map[string][]string{},
+		sayerDocs:      map[string][]int32{},
 		titlesByWord:   map[string][]titleEntry{},
 		speakerKeys:    map[string][]int32{},
 		quotesBy:       map[string][]quoteRef{},
@@ -406,6 +417,15 @@ func newSnapshot(stories []*Story) *snapshot {
 				sn.mentions[sur] = full
 			}
 		}
+		for _, name := range s.reported {
+			sur := strings.ToLower(lastWord(name))
+			if _, person := s.Mentions[sur]; !person {
+				continue // a source or a description ("the official"), not a named person
+			}
+			if !slices.Contains(sn.sayers[sur], name) {
+				sn.sayers[sur] = append(sn.sayers[sur], name)
+			}
+		}
 		for key, tr := range s.titles {
 			var ws []string
 			for _, w := range strings.Fields(key) {
@@ -420,6 +440,15 @@ func newSnapshot(stories []*Story) *snapshot {
 		for pi := range s.index.paras {
 			pix := &s.index.paras[pi]
 			sn.docs = append(sn.docs, docRef{story: si, pix: pix})
+			for _, sx := range pix.sents {
+				if sx.sayer == "" {
+					continue
+				}
+				d := int32(len(sn.docs) - 1)
+				if l := sn.sayerDocs[sx.sayer]; len(l) == 0 || l[len(l)-1] != d {
+					sn.sayerDocs[sx.sayer] = append(l, d)
+				}
+			}
 			total += pix.length
 			for _, id := range pix.terms {
 				counts[id+1]++

@@ -468,7 +468,9 @@ func (a *analyser) resolveNP(np string) string {
 	nameStart := len(toks)
 	for k := len(toks) - 1; k >= 0; k-- {
 		t := toks[k]
-		if !t.Cap || isAcronym(t.Word) {
+		// "Niels de Vries": a lower-case particle inside a name.
+		inner := !t.Cap && isParticle(t.Word) && k > 0 && k < len(toks)-1 && toks[k-1].Cap
+		if (!t.Cap && !inner) || isAcronym(t.Word) {
 			break
 		}
 		if _, title := titleWords[strings.ToLower(t.Word)]; title {
@@ -515,6 +517,15 @@ func (a *analyser) resolveNP(np string) string {
 		}
 	}
 	return a.addOther(desc)
+}
+
+// nameParticles join the parts of a surname: "de Vries", "van der Berg".
+var nameParticles = toSet(`de van von der den da di du del della la le ter ten bin ibn al el dos das do`)
+
+// isParticle reports whether w is a surname particle, in either case.
+func isParticle(w string) bool {
+	_, ok := nameParticles[strings.ToLower(w)]
+	return ok
 }
 
 func isAcronym(w string) bool {
@@ -713,6 +724,7 @@ func (a *analyser) findMentions() {
 	alone := map[string]int{}
 	type cand struct {
 		name, title string
+		titled      bool // a title word stands right before the name
 	}
 	var cands []cand
 	for _, p := range a.story.Paragraphs {
@@ -726,12 +738,26 @@ func (a *analyser) findMentions() {
 				continue
 			}
 			j := i
-			for j+1 < len(toks) && toks[j+1].Cap && p.Text[toks[j].End:toks[j+1].Start] == " " {
-				j++
+			for {
+				if j+1 < len(toks) && toks[j+1].Cap && p.Text[toks[j].End:toks[j+1].Start] == " " {
+					j++
+					continue
+				}
+				// "Niels de Vries", "Ursula von der Leyen": particles inside a name.
+				k := j + 1
+				for k < len(toks) && !toks[k].Cap && isParticle(toks[k].Word) && p.Text[toks[k-1].End:toks[k].Start] == " " {
+					k++
+				}
+				if k > j+1 && k < len(toks) && toks[k].Cap && p.Text[toks[k-1].End:toks[k].Start] == " " {
+					j = k
+					continue
+				}
+				break
 			}
 			run := toks[i : j+1]
-			if len(run) == 1 {
-				alone[strings.ToLower(run[0].Word)]++
+			// A surname alone, or with its particle ("De Vries said").
+			if len(run) == 1 || len(run) == 2 && isParticle(run[0].Word) {
+				alone[strings.ToLower(run[len(run)-1].Word)]++
 			}
 			// Drop title words from the front: "Russian President Vladimir Putin".
 			lastTitle := -1
@@ -764,14 +790,17 @@ func (a *analyser) findMentions() {
 				if tstart < i+lastTitle+1 {
 					title = p.Text[toks[tstart].Start:name[0].Start]
 				}
-				cands = append(cands, cand{name: p.Text[name[0].Start:name[len(name)-1].End], title: strings.TrimSpace(title)})
+				cands = append(cands, cand{name: p.Text[name[0].Start:name[len(name)-1].End], title: strings.TrimSpace(title),
+					titled: lastTitle >= 0})
 			}
 			i = j + 1
 		}
 	}
 	for _, c := range cands {
 		sur := strings.ToLower(lastWord(c.name))
-		if alone[sur] == 0 {
+		// A name is a person's when the story uses the surname alone, or
+		// puts a title before it ("Economy Minister Pieter Smit").
+		if alone[sur] == 0 && !c.titled {
 			continue
 		}
 		if len(c.name) > len(a.mentions[sur]) {

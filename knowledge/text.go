@@ -84,10 +84,18 @@ func normTerm(word string) string {
 	}
 	t = stemWord(word)
 	termCache.Lock()
-	termCache.m[strings.Clone(word)] = strings.Clone(t)
+	// Bounded, because questions from chat bring words no story has:
+	// past the cap new words are stemmed each time instead.
+	if len(termCache.m) < maxTermCache {
+		termCache.m[strings.Clone(word)] = strings.Clone(t)
+	}
 	termCache.Unlock()
 	return t
 }
+
+// maxTermCache caps the stem cache: far more than the distinct word forms
+// of a large news library, and a few tens of MiB at most.
+const maxTermCache = 1 << 20
 
 func stemWord(word string) string {
 	w := strings.ToLower(word)

@@ -405,6 +405,18 @@ func TestServeKeepsSlackUpWhenDiscordRefusesTheIntent(t *testing.T) {
 	vars["DISCORD_API_URL"] = df.URL()
 	s := startServe(t, vars)
 	<-sf.Connections()
+	<-df.Identifies() // answered with the 4014 close
+	// The adapter's failure is a state the service reaches; wait for its
+	// log line, bounded.
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(s.logs.String(), "stopped for good"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the Discord failure was never logged:\n%s", s.logs)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !strings.Contains(s.logs.String(), "Message Content") {
+		t.Errorf("no log line names the Message Content intent:\n%s", s.logs)
+	}
 
 	sf.SendEvent("Ev1", slacktest.Mention("C1", "U1", "<@UBOT> why was the Rubio-Lavrov meeting put on hold?", sf.NextTS(), ""))
 	select {
@@ -414,9 +426,6 @@ func TestServeKeepsSlackUpWhenDiscordRefusesTheIntent(t *testing.T) {
 	}
 	if code, body := s.get(t, "/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "discord") {
 		t.Errorf("/readyz = %d %q, want 503 naming discord", code, body)
-	}
-	if n := strings.Count(s.logs.String(), "Message Content"); n == 0 {
-		t.Errorf("no log line names the Message Content intent:\n%s", s.logs)
 	}
 	if code := s.exit(t); code != exitOK {
 		t.Errorf("exit %d after shutdown, want 0", code)
