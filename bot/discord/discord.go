@@ -67,6 +67,9 @@ type Options struct {
 	// HTTPClient is the base client for REST calls; nil means a default
 	// one. Its transport is wrapped when APIURL is set.
 	HTTPClient *http.Client
+	// ShutdownGrace is how long Run lets answers in flight finish once its
+	// context is done (default 10s); past it they are cancelled.
+	ShutdownGrace time.Duration
 	// OnEvent, if set, is called with one of the Event* kinds as things
 	// happen, for metrics. It is called from many goroutines.
 	OnEvent func(kind string)
@@ -107,7 +110,7 @@ const (
 	partialInterval = time.Second      // edits at most this often while an answer streams
 	deferAfter      = 2 * time.Second  // Discord wants an interaction answered within 3s
 	maxTimestampAge = 5 * time.Minute  // oldest signed HTTP interaction accepted
-	shutdownGrace   = 10 * time.Second // how long Run waits for answers in flight
+	defaultGrace    = 10 * time.Second // how long Run waits for answers in flight, by default
 	maxBodyBytes    = 1 << 20          // largest HTTP interaction read
 	maxReconnect    = 2 * time.Minute  // longest wait between reconnection attempts
 )
@@ -154,6 +157,9 @@ type Adapter struct {
 func New(h Handler, opts Options) (*Adapter, error) {
 	if h == nil {
 		return nil, errors.New("discord adapter: nil handler")
+	}
+	if opts.ShutdownGrace <= 0 {
+		opts.ShutdownGrace = defaultGrace
 	}
 	token := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(opts.Token), "Bot "))
 	if token == "" && !opts.HTTPOnly {
@@ -229,7 +235,7 @@ func New(h Handler, opts Options) (*Adapter, error) {
 // registers the commands with one bulk overwrite, and answers; when the
 // connection drops it resumes (or identifies again) with backoff. It
 // returns nil after ctx is done and the answers in flight have stopped
-// (at most shutdownGrace later), or an error if the first connection
+// (at most ShutdownGrace later), or an error if the first connection
 // fails, the token is rejected, or the Message Content intent is refused.
 // With HTTPOnly it registers the commands and waits while
 // InteractionsHandler does the receiving.
@@ -419,7 +425,7 @@ func (a *Adapter) dispatch(parent context.Context, what string, fn func(ctx cont
 
 // drain waits for the answers in flight, bounded so shutdown cannot hang.
 func (a *Adapter) drain() {
-	if err := a.work.Drain(shutdownGrace); err != nil {
+	if err := a.work.Drain(a.opts.ShutdownGrace); err != nil {
 		a.log.Warn("discord: shutdown", "err", err)
 	}
 }

@@ -66,6 +66,9 @@ type Options struct {
 	// MaxRetries bounds how often one Slack call is retried after a 429
 	// (default 3; negative means never).
 	MaxRetries int
+	// ShutdownGrace is how long Run lets answers in flight finish once its
+	// context is done (default 10s); past it they are cancelled.
+	ShutdownGrace time.Duration
 	// OnEvent, if set, is called with one of the Event* kinds as things
 	// happen, for metrics. It is called from many goroutines.
 	OnEvent func(kind string)
@@ -114,7 +117,7 @@ const (
 	dedupeSize      = 10000            // delivery ids remembered
 	threadTTL       = 72 * time.Hour   // follow-ups answered this long after the bot spoke
 	threadSize      = 10000            // threads remembered
-	shutdownGrace   = 10 * time.Second // how long Run waits for answers in flight
+	defaultGrace    = 10 * time.Second // how long Run waits for answers in flight, by default
 	maxBodyBytes    = 1 << 20          // largest HTTP-mode request read
 )
 
@@ -172,6 +175,9 @@ func New(h Handler, opts Options) (*Adapter, error) {
 	if opts.APIURL != "" && !strings.HasSuffix(opts.APIURL, "/") {
 		opts.APIURL += "/"
 	}
+	if opts.ShutdownGrace <= 0 {
+		opts.ShutdownGrace = defaultGrace
+	}
 	if opts.MaxRetries == 0 {
 		opts.MaxRetries = 3
 	} else if opts.MaxRetries < 0 {
@@ -221,7 +227,7 @@ func (a *Adapter) clock() time.Time { return a.now() }
 // answers events; in HTTP mode it learns the bot's identity and then
 // blocks, while HTTPHandler does the receiving. Either way it returns nil
 // after ctx is done and the answers in flight have stopped (at most
-// shutdownGrace later), or an error if Slack rejects the tokens or the
+// ShutdownGrace later), or an error if Slack rejects the tokens or the
 // connection fails for good.
 func (a *Adapter) Run(ctx context.Context) error {
 	if err := a.identify(ctx); err != nil {
@@ -312,7 +318,7 @@ func (a *Adapter) dispatch(parent context.Context, what string, fn func(ctx cont
 
 // drain waits for the answers in flight, bounded so shutdown cannot hang.
 func (a *Adapter) drain() {
-	if err := a.work.Drain(shutdownGrace); err != nil {
+	if err := a.work.Drain(a.opts.ShutdownGrace); err != nil {
 		a.log.Warn("slack: shutdown", "err", err)
 	}
 }

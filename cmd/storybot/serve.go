@@ -287,6 +287,7 @@ func (s *service) addSlack() (*slack.Adapter, error) {
 		BotToken: c.BotToken, AppToken: c.AppToken, SigningSecret: c.SigningSecret,
 		APIURL: c.APIURL, SocketMode: s.cfg.SlackSocketMode(), Commands: commands,
 		Ephemeral: c.Ephemeral, Logger: s.log, OnEvent: s.metrics.adapterEvent(bot.PlatformSlack),
+		ShutdownGrace: s.cfg.HTTP.ShutdownTimeout.D(),
 	})
 	if err != nil {
 		return nil, err
@@ -305,7 +306,8 @@ func (s *service) addDiscord() (*discord.Adapter, error) {
 	a, err := discord.New(s.handler, discord.Options{
 		Token: c.Token, AppID: c.AppID, GuildID: c.GuildID, PublicKey: c.PublicKey, APIURL: c.APIURL,
 		HTTPOnly: !c.Gateway || c.Token == "", Ephemeral: c.Ephemeral, Logger: s.log,
-		OnEvent: s.metrics.adapterEvent(bot.PlatformDiscord),
+		OnEvent:       s.metrics.adapterEvent(bot.PlatformDiscord),
+		ShutdownGrace: s.cfg.HTTP.ShutdownTimeout.D(),
 	})
 	if err != nil {
 		return nil, err
