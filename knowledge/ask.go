@@ -297,7 +297,11 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 	titleWord := map[string]bool{}
 	var titleTerms []qterm
 	var titleSurnames []string
-	for _, tr := range sn.matchTitles(lowerWords) {
+	titles := sn.matchTitles(lowerWords)
+	if distinctSurnames(titles) > maxTitledSayers {
+		titles = nil // "the finance minister" of many stories names nobody in particular
+	}
+	for _, tr := range titles {
 		titleSurnames = append(titleSurnames, tr.Surname)
 		for _, tw := range strings.Fields(tr.Title) {
 			titleWord[strings.ToLower(tw)] = true
@@ -389,8 +393,14 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 		if qr.quote {
 			qr.unquoted = sn.unquotedSayer(toks)
 			sayers := sn.reportedSayers(toks)
-			for _, sur := range titleSurnames { // "what did the economy minister say"
-				sayers = append(sayers, sn.sayers[sur]...)
+			// "What did the economy minister say": a title stands for the
+			// person, unless many stories have someone of that title.
+			var titled []string
+			for _, sur := range titleSurnames {
+				titled = append(titled, sn.sayers[sur]...)
+			}
+			if len(titled) <= maxTitledSayers {
+				sayers = append(sayers, titled...)
 			}
 			for _, name := range sayers {
 				if !slices.Contains(qr.speakers, name) {
@@ -445,6 +455,24 @@ func (qr query) speakerTermIDs() []uint32 {
 	}
 	return ids
 }
+
+// maxTitlePeople bounds the people one title in a question is matched
+// against; past it the title is ambiguous and costs a pass per story.
+const maxTitlePeople = 32
+
+// distinctSurnames counts the different people title matches stand for.
+func distinctSurnames(refs []titleRef) int {
+	seen := map[string]bool{}
+	for _, r := range refs {
+		seen[r.Surname] = true
+	}
+	return len(seen)
+}
+
+// maxTitledSayers is how many people a title in a question may stand for
+// before it is too ambiguous to pick their words ("the finance minister"
+// across many stories).
+const maxTitledSayers = 3
 
 // reportedSayers returns the names of the people a question asks the words
 // of ("What did Smit say …") whom the stories report speaking without
@@ -656,6 +684,7 @@ func (sn *snapshot) isName(lw string) bool {
 // longer match in the same story.
 func (sn *snapshot) matchTitles(words map[string]bool) []titleRef {
 	var hits []titleEntry
+	people := map[string]bool{}
 	for w := range words {
 		for _, e := range sn.titlesByWord[w] {
 			all := true
@@ -667,6 +696,10 @@ func (sn *snapshot) matchTitles(words map[string]bool) []titleRef {
 			}
 			if all {
 				hits = append(hits, e)
+				people[e.ref.Surname] = true
+				if len(people) > maxTitlePeople {
+					return nil // a title many stories give to different people names nobody
+				}
 			}
 		}
 	}
@@ -848,12 +881,16 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 	// "What did X say": the paragraphs where X speaks are candidates even
 	// when they call X "he" and share no word with the question.
 	if qr.quote {
+	speakers:
 		for _, name := range qr.speakers {
 			for _, d := range sn.sayerDocs[name] {
+				if len(docs) >= 2*len(best) {
+					break speakers
+				}
 				if storyIdx >= 0 && sn.docs[d].story != storyIdx {
 					continue
 				}
-				if !slices.ContainsFunc(docs, func(x docScore) bool { return x.doc == d }) && len(docs) < 2*len(best) {
+				if !slices.ContainsFunc(docs, func(x docScore) bool { return x.doc == d }) {
 					docs = append(docs, docScore{d, top / 2})
 				}
 			}
