@@ -290,7 +290,7 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 	toks := tokenize(text)
 	lowerWords := map[string]bool{}
 	for _, t := range toks {
-		lowerWords[strings.ToLower(t.Word)] = true
+		lowerWords[t.Lower] = true
 	}
 	// Titles the stories put before a name stand for that person: "the
 	// Russian president" → Putin. The title's words then search as the name.
@@ -329,7 +329,7 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 	}
 	maxIDF := sn.idf(0, false)
 	for i, t := range toks {
-		lw := strings.ToLower(t.Word)
+		lw := t.Lower
 		if isStop(lw) || titleWord[lw] {
 			continue
 		}
@@ -423,14 +423,14 @@ reacted reply replied`)
 // stories do quote before its verb of saying returns "".
 func (sn *snapshot) unquotedSayer(toks []token) string {
 	p := slices.IndexFunc(toks, func(t token) bool {
-		_, ok := sayWords[strings.ToLower(t.Word)]
+		_, ok := sayWords[t.Lower]
 		return ok
 	})
 	if p < 0 || len(sn.namedSpeakers(toks[:p])) > 0 {
 		return ""
 	}
 	for _, t := range toks[:p] {
-		lw := strings.ToLower(t.Word)
+		lw := t.Lower
 		if full, ok := sn.mentions[lw]; ok && t.Cap && !sn.quotedSurname(lw) && len(sn.sayers[lw]) == 0 {
 			return full
 		}
@@ -479,7 +479,7 @@ const maxTitledSayers = 3
 // quoting them: their reported sentences are the answer.
 func (sn *snapshot) reportedSayers(toks []token) []string {
 	p := slices.IndexFunc(toks, func(t token) bool {
-		_, ok := sayWords[strings.ToLower(t.Word)]
+		_, ok := sayWords[t.Lower]
 		return ok
 	})
 	if p < 0 {
@@ -490,7 +490,7 @@ func (sn *snapshot) reportedSayers(toks []token) []string {
 		if !t.Cap {
 			continue
 		}
-		for _, name := range sn.sayers[strings.ToLower(t.Word)] {
+		for _, name := range sn.sayers[t.Lower] {
 			if !slices.Contains(out, name) {
 				out = append(out, name)
 			}
@@ -575,7 +575,7 @@ var (
 // "How many [soldiers] have died", "Is [the meeting] still on").
 func focusOf(toks []token, frame map[string]bool) []token {
 	i := 0
-	lw := func(k int) string { return strings.ToLower(toks[k].Word) }
+	lw := func(k int) string { return toks[k].Lower }
 	if i < len(toks) {
 		if _, ok := whWords[lw(i)]; ok {
 			i++
@@ -650,7 +650,7 @@ func hasKnownNeighbour(sn *snapshot, toks []token, i int) bool {
 		if j < 0 || j >= len(toks) || !toks[j].Cap {
 			continue
 		}
-		if id, ok := lookupTerm(toks[j].Term); ok && sn.df(id) > 0 && sn.isName(strings.ToLower(toks[j].Word)) {
+		if id, ok := lookupTerm(toks[j].Term); ok && sn.df(id) > 0 && sn.isName(toks[j].Lower) {
 			return true
 		}
 	}
@@ -740,7 +740,7 @@ func (sn *snapshot) namedSpeakers(toks []token) []string {
 	var out []string
 	words := map[string]bool{}
 	for _, t := range toks {
-		words[strings.ToLower(t.Word)] = true
+		words[t.Lower] = true
 	}
 	var cands []int32
 	for w := range words {

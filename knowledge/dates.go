@@ -22,18 +22,19 @@ var weekdays = map[string]time.Weekday{
 // resolveDates finds the date expressions of a story's content paragraphs
 // and resolves them against the story's date: in a story dated Tuesday
 // 2025-10-21, "Monday" is 2025-10-20 and "last week" is Oct 13–19.
-func resolveDates(s *Story) []DateRef {
+// runs are the word runs of the paragraphs' sentences (storyText.runs).
+func resolveDates(s *Story, runs [][][]wrun) []DateRef {
 	if s.Date.IsZero() {
 		return nil
 	}
 	var out []DateRef
-	for _, p := range s.Paragraphs {
+	for pi, p := range s.Paragraphs {
 		if p.Kind != KindContent && p.Kind != KindNote {
 			continue
 		}
-		for _, sp := range p.Sentences {
+		for si, sp := range p.Sentences {
 			sent := p.Text[sp.Start:sp.End]
-			for _, d := range FindDates(sent, s.Date) {
+			for _, d := range findDates(sent, runs[pi][si], s.Date) {
 				d.Paragraph = p.N
 				d.Span.Start += sp.Start
 				d.Span.End += sp.Start
@@ -48,37 +49,36 @@ func resolveDates(s *Story) []DateRef {
 // day ref. A bare weekday is the last one on or before ref, unless the
 // words just before it speak of the future ("will meet Thursday").
 func FindDates(text string, ref time.Time) []DateRef {
+	return findDates(text, nil, ref)
+}
+
+// findDates is FindDates given the word runs of text, or nil.
+func findDates(text string, runs []wrun, ref time.Time) []DateRef {
 	ref = time.Date(ref.Year(), ref.Month(), ref.Day(), 0, 0, 0, 0, time.UTC)
 	var out []DateRef
-	// Every phrase these patterns match contains "day", "week", "month",
-	// "year", "tonight" or a digit; most sentences contain none, and the
-	// case-insensitive patterns are slow to run on them.
-	lower := strings.ToLower(text)
-	hasDay := strings.Contains(lower, "day")
-	hasPeriod := hasDay || strings.Contains(lower, "week") || strings.Contains(lower, "month") ||
-		strings.Contains(lower, "year") || strings.Contains(lower, "tonight")
-	hasDigit := strings.ContainsAny(text, "0123456789")
-	// Sharper tests, unless the text holds a rune that (?i) folds onto an
-	// ASCII letter but ToLower does not (the long s).
-	if !oddFold(text) {
-		hasDay = hasDay && containsAny(lower, weekdayNames)
-		hasPeriod = hasPeriod && (containsAny(lower, dayWords) ||
-			containsAny(lower, relWords) && containsAny(lower, unitWords))
-	}
-	hasDigit = hasDigit && containsAny(text, monthPrefixes)
 	var weekdayMatches, periodMatches [][]int
-	if odd := oddFold(text); odd || !hasDay && !hasPeriod {
+	var hasMonth bool
+	if oddFold(text) {
+		// The text holds a rune that (?i) folds onto an ASCII letter but
+		// the scanners do not (the long s), so the patterns run, where
+		// the phrases they match may be: every one contains "day",
+		// "week", "month", "year", "tonight".
+		lower := strings.ToLower(text)
+		hasDay := strings.Contains(lower, "day")
+		hasPeriod := hasDay || strings.Contains(lower, "week") || strings.Contains(lower, "month") ||
+			strings.Contains(lower, "year") || strings.Contains(lower, "tonight")
 		weekdayMatches = findAllIf(hasDay, weekdayRe, text)
 		periodMatches = findAllIf(hasPeriod, periodRe, text)
+		hasMonth = containsAny(text, monthPrefixes)
 	} else {
-		runs := wordRuns(text, nil)
-		if hasDay {
-			weekdayMatches = weekdaySpans(text, runs)
+		if runs == nil {
+			runs = wordRuns(text, nil)
 		}
-		if hasPeriod {
-			periodMatches = periodSpans(text, runs)
-		}
+		weekdayMatches = weekdaySpans(text, runs)
+		periodMatches = periodSpans(text, runs)
+		hasMonth = hasMonthName(text, runs)
 	}
+	hasDigit := hasMonth && strings.ContainsAny(text, "0123456789")
 	for _, m := range weekdayMatches {
 		mod := ""
 		if m[2] >= 0 {
@@ -218,11 +218,45 @@ func futureBefore(text string, i int) bool {
 	if k := strings.LastIndexAny(window, ",;:“”\"."); k >= 0 {
 		window = window[k+1:]
 	}
+	if !oddFold(window) && !containsAnyFoldASCII(window, futureMarkers) {
+		return false
+	}
 	locs := futureRe.FindAllStringIndex(window, -1)
 	if len(locs) == 0 {
 		return false
 	}
 	return !pastRe.MatchString(window[locs[len(locs)-1][1]:])
+}
+
+// futureMarkers are in every match of futureRe, ignoring ASCII case.
+var futureMarkers = []string{"will", "shall", "set to", "scheduled", "expected to", "plan", "going to", "is to", "are to", "upcoming"}
+
+// containsAnyFoldASCII reports whether s contains one of subs, which are
+// lower case, ignoring ASCII case.
+func containsAnyFoldASCII(s string, subs []string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20 // lower case for letters; subs start with one
+		for _, sub := range subs {
+			if c != sub[0] || len(s)-i < len(sub) {
+				continue
+			}
+			k := 1
+			for k < len(sub) {
+				b := s[i+k]
+				if b >= 'A' && b <= 'Z' {
+					b += 'a' - 'A'
+				}
+				if b != sub[k] {
+					break
+				}
+				k++
+			}
+			if k == len(sub) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func monthNumber(s string) int {

@@ -95,12 +95,15 @@ type sentIndex struct {
 
 var twoRe = regexp.MustCompile(`(?i)\b(?:the|both) two (\w+)|\bthe pair\b|\bboth men\b|\bboth women\b`)
 
-// namedPairs returns the surnames of the people a text names in pairs
-// ("Rubio and Lavrov", "Trump-Putin").
+// namedPairs returns the surnames of the people toks, tokens of text,
+// name in pairs ("Rubio and Lavrov", "Trump-Putin").
 func namedPairs(s *Story, toks []token, text string) [][2]string {
 	isName := func(t token) bool {
-		_, ok := s.Mentions[strings.ToLower(t.Word)]
-		return ok && t.Cap
+		if !t.Cap {
+			return false
+		}
+		_, ok := s.Mentions[t.Lower]
+		return ok
 	}
 	var out [][2]string
 	for i := 1; i < len(toks); i++ {
@@ -110,7 +113,7 @@ func namedPairs(s *Story, toks []token, text string) [][2]string {
 		}
 		if a := toks[i-1]; isName(a) && (text[a.End:b.Start] == "-" || text[a.End:b.Start] == "–") {
 			out = append(out, [2]string{a.Term, b.Term})
-		} else if i > 1 && strings.EqualFold(toks[i-1].Word, "and") && isName(toks[i-2]) {
+		} else if i > 1 && toks[i-1].Lower == "and" && isName(toks[i-2]) {
 			out = append(out, [2]string{toks[i-2].Term, b.Term})
 		}
 	}
@@ -128,25 +131,24 @@ func pairKey(p [2]string) [2]string {
 // indexStory tokenises the content paragraphs of s. "The two diplomats"
 // is indexed with the names of the pair of people the story has so far
 // named together most often, so a question naming them finds the
-// paragraph that does not.
-func indexStory(s *Story) *storyIndex {
+// paragraph that does not. st is the story's text.
+func indexStory(s *Story, st storyText) *storyIndex {
 	ix := &storyIndex{}
 	var pair [2]string
 	pairs := map[[2]string]int{}
-	var runs []wrun
 	tf := map[uint32]uint16{}
 	for pi := range s.Paragraphs {
 		p := &s.Paragraphs[pi]
 		if p.Kind != KindContent {
 			continue
 		}
-		pix := paraIndex{para: pi}
+		pix := paraIndex{para: pi, sents: make([]sentIndex, 0, len(p.Sentences))}
 		clear(tf)
 		for si, sp := range p.Sentences {
 			text := p.Text[sp.Start:sp.End]
-			six := sentIndex{span: sp}
-			toks := tokenize(text)
-			runs = wordRuns(text, runs[:0])
+			toks := tokensIn(st.toks[pi], sp.Start, sp.End)
+			six := sentIndex{span: sp, terms: make([]uint32, 0, len(toks)+2)}
+			runs := st.runs[pi][si]
 			if pair[0] != "" && mentionsPair(text, runs) {
 				for _, term := range pair {
 					id := termID(term)
@@ -155,7 +157,7 @@ func indexStory(s *Story) *storyIndex {
 					six.terms = append(six.terms, id)
 				}
 			}
-			for _, np := range namedPairs(s, toks, text) {
+			for _, np := range namedPairs(s, toks, p.Text) {
 				k := pairKey(np)
 				pairs[k]++
 				if pairs[k] >= pairs[pair] {
@@ -163,7 +165,7 @@ func indexStory(s *Story) *storyIndex {
 				}
 			}
 			for _, t := range toks {
-				lw := strings.ToLower(t.Word)
+				lw := t.Lower
 				if isStop(lw) {
 					continue
 				}
@@ -251,7 +253,7 @@ func sentenceFeatures(s *Story, p *Paragraph, si int, text string, toks []token,
 	}
 	for _, t := range toks {
 		if t.Cap {
-			if _, ok := s.Mentions[strings.ToLower(t.Word)]; ok {
+			if _, ok := s.Mentions[t.Lower]; ok {
 				f |= featPerson
 				break
 			}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -89,9 +90,79 @@ func Parse(name string, data []byte) (*Story, error) {
 		return nil, fmt.Errorf("story %s: no content paragraphs: %w", name, ErrBadStory)
 	}
 	finishMetadata(s)
-	analyse(s)
-	s.index = indexStory(s)
+	sc := scratchPool.Get().(*scratch)
+	st := sc.read(s)
+	analyse(s, st)
+	s.index = indexStory(s, st)
+	scratchPool.Put(sc)
 	return s, nil
+}
+
+// storyText is a story's paragraphs read once for the analysis and the
+// index to share.
+type storyText struct {
+	// toks[i] are the tokens of s.Paragraphs[i], nil but for content.
+	toks [][]token
+	// runs[i][j] are the word runs of sentence j of s.Paragraphs[i], nil
+	// but for content and notes.
+	runs [][][]wrun
+}
+
+// scratch holds a storyText's memory: it is dropped once the story is
+// indexed, so Parse reuses it.
+type scratch struct {
+	toks []token
+	runs []wrun
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// read tokenises the content paragraphs of s and finds the word runs of
+// the sentences of its content and notes.
+func (sc *scratch) read(s *Story) storyText {
+	toks, runs := sc.toks[:0], sc.runs[:0]
+	tokEnds := make([]int, len(s.Paragraphs))
+	nsent := 0
+	for i, p := range s.Paragraphs {
+		if p.Kind == KindContent {
+			toks = appendTokens(toks, p.Text)
+		}
+		tokEnds[i] = len(toks)
+		if p.Kind == KindContent || p.Kind == KindNote {
+			nsent += len(p.Sentences)
+		}
+	}
+	runEnds := make([]int, 0, nsent)
+	for _, p := range s.Paragraphs {
+		if p.Kind != KindContent && p.Kind != KindNote {
+			continue
+		}
+		for _, sp := range p.Sentences {
+			runs = wordRuns(p.Text[sp.Start:sp.End], runs)
+			runEnds = append(runEnds, len(runs))
+		}
+	}
+	sc.toks, sc.runs = toks, runs
+	// Sliced once all are in, as appending may move them.
+	st := storyText{toks: make([][]token, len(s.Paragraphs)), runs: make([][][]wrun, len(s.Paragraphs))}
+	sentRuns := make([][]wrun, nsent)
+	start, k, rstart := 0, 0, 0
+	for i, p := range s.Paragraphs {
+		if p.Kind == KindContent {
+			st.toks[i] = toks[start:tokEnds[i]:tokEnds[i]]
+		}
+		start = tokEnds[i]
+		if p.Kind != KindContent && p.Kind != KindNote {
+			continue
+		}
+		st.runs[i] = sentRuns[k : k+len(p.Sentences) : k+len(p.Sentences)]
+		for range p.Sentences {
+			sentRuns[k] = runs[rstart:runEnds[k]:runEnds[k]]
+			rstart = runEnds[k]
+			k++
+		}
+	}
+	return st
 }
 
 func firstInvalid(data []byte) int {

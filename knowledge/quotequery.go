@@ -85,7 +85,7 @@ func (l *Library) Quotes(query string) QuoteResult {
 func contentWords(text string) []string {
 	var out []string
 	for _, t := range tokenize(text) {
-		w := strings.ToLower(t.Word)
+		w := t.Lower
 		if !isStop(w) && w != "quote" && w != "quotes" {
 			out = append(out, w)
 		}

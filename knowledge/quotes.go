@@ -7,21 +7,23 @@ import (
 	"unicode/utf8"
 )
 
-// analyse finds a story's quotations, speakers, personal names and dates.
-func analyse(s *Story) {
+// analyse finds a story's quotations, speakers, personal names and dates
+// in its text st.
+func analyse(s *Story, st storyText) {
+	toks := st.toks
 	a := &analyser{story: s, speakers: map[string]*Speaker{}}
-	a.findMentions()
+	a.findMentions(toks)
 	for i := range s.Paragraphs {
 		p := &s.Paragraphs[i]
 		if p.Kind != KindContent {
 			continue
 		}
-		a.paragraph(p)
+		a.paragraph(p, toks[i])
 	}
 	s.Speakers = a.speakerList()
 	s.Mentions = a.mentions
 	s.titles = a.titles
-	s.Dates = resolveDates(s)
+	s.Dates = resolveDates(s, st.runs)
 }
 
 type analyser struct {
@@ -42,7 +44,8 @@ type titleRef struct {
 	Surname string // lower-case: "putin"
 }
 
-func (a *analyser) paragraph(p *Paragraph) {
+// paragraph analyses p, whose tokens are ptoks.
+func (a *analyser) paragraph(p *Paragraph, ptoks []token) {
 	quotes := findQuoteMarks(p.Text)
 	var lastInPara string
 	next := 0 // the next quotation to attribute
@@ -52,7 +55,7 @@ func (a *analyser) paragraph(p *Paragraph) {
 		for next < len(quotes) && quotes[next].open < sp.End {
 			q := quotes[next]
 			next++
-			speaker := a.attribute(p, q)
+			speaker := a.attribute(p, ptoks, q)
 			if speaker == "" && lastInPara != "" {
 				speaker = lastInPara // a second quote with no attribution of its own
 			}
@@ -76,15 +79,16 @@ func (a *analyser) paragraph(p *Paragraph) {
 		}
 		// Reported speech ("Peskov said on Tuesday that …") sets who "he"
 		// is next, and who the sentence's claim comes from.
-		sent := p.Text[sp.Start:sp.End]
-		toks := tokenize(sent)
+		// The noun-phrase readers look only at the text between tokens,
+		// so they read the paragraph's text with its tokens.
+		toks := tokensIn(ptoks, sp.Start, sp.End)
 		for vi, t := range toks {
-			if _, ok := speechVerbs[strings.ToLower(t.Word)]; !ok || strings.EqualFold(t.Word, "according") {
+			if _, ok := speechVerbs[t.Lower]; !ok || t.Lower == "according" {
 				continue
 			}
-			np := a.resolveNP(npBefore(sent, toks, vi))
+			np := a.resolveNP(npBefore(p.Text, toks, vi))
 			if np == "" {
-				np = a.resolveNP(sentenceSubject(sent, toks))
+				np = a.resolveNP(sentenceSubject(p.Text, toks))
 			}
 			if np != "" {
 				a.noteSpeaker(np)
@@ -173,8 +177,10 @@ func trimQuoteInner(text string, start, end int) Span {
 	return Span{start, end}
 }
 
-// attribute finds who said quotation q of paragraph p.
-func (a *analyser) attribute(p *Paragraph, q quoteMarks) string {
+// attribute finds who said quotation q of paragraph p, whose tokens are
+// ptoks. The noun-phrase readers look only at the text between tokens,
+// so they read the paragraph's text with the tokens of a part of it.
+func (a *analyser) attribute(p *Paragraph, ptoks []token, q quoteMarks) string {
 	// The sentence holding the opening mark and the one holding the close.
 	sOpen, sClose := sentenceAt(p, q.open), sentenceAt(p, max(q.innerEnd-1, q.open))
 	if sOpen < 0 || sClose < 0 {
@@ -185,42 +191,39 @@ func (a *analyser) attribute(p *Paragraph, q quoteMarks) string {
 	// 1. After the quote: “…,” Peskov said / “…,” said Peskov / “…,” according to X.
 	closingPunct := lastRuneBefore(p.Text, q.innerEnd)
 	if q.closed && closingPunct != '.' {
-		post := p.Text[q.close:closeSent.End]
-		ptoks := tokenize(post)
-		if len(ptoks) > 0 && !hasBoundary(post[:ptoks[0].Start]) {
-			if np := a.attrAfter(post, ptoks); np != "" {
+		posttoks := tokensIn(ptoks, q.close, closeSent.End)
+		if len(posttoks) > 0 && !hasBoundary(p.Text[q.close:posttoks[0].Start]) {
+			if np := a.attrAfter(p.Text, posttoks); np != "" {
 				return np
 			}
 		}
 	}
 	// 2. "according to X" anywhere in the quote's sentences.
-	whole := p.Text[openSent.Start:closeSent.End]
-	wtoks := tokenize(whole)
+	wtoks := tokensIn(ptoks, openSent.Start, closeSent.End)
 	for i := 0; i+1 < len(wtoks); i++ {
-		if strings.EqualFold(wtoks[i].Word, "according") && strings.EqualFold(wtoks[i+1].Word, "to") {
-			if np := a.resolveNP(npAfter(whole, wtoks, i+1)); np != "" {
+		if wtoks[i].Lower == "according" && wtoks[i+1].Lower == "to" {
+			if np := a.resolveNP(npAfter(p.Text, wtoks, i+1)); np != "" {
 				return np
 			}
 		}
 	}
 	// 3. The nearest speech verb before the opening mark.
-	pre := p.Text[openSent.Start:q.open]
-	toks := tokenize(pre)
+	toks := tokensIn(ptoks, openSent.Start, q.open)
 	for vi := len(toks) - 1; vi >= 0; vi-- {
-		w := strings.ToLower(toks[vi].Word)
+		w := toks[vi].Lower
 		if _, ok := speechVerbs[w]; !ok || w == "according" {
 			continue
 		}
 		if _, ok := participles[w]; ok {
-			if np := a.resolveNP(sentenceSubject(pre, toks)); np != "" {
+			if np := a.resolveNP(sentenceSubject(p.Text, toks)); np != "" {
 				return np
 			}
 			continue
 		}
-		if np := a.resolveNP(npBefore(pre, toks, vi)); np != "" {
+		if np := a.resolveNP(npBefore(p.Text, toks, vi)); np != "" {
 			return np
 		}
-		if np := a.resolveNP(sentenceSubject(pre, toks)); np != "" {
+		if np := a.resolveNP(sentenceSubject(p.Text, toks)); np != "" {
 			return np
 		}
 	}
@@ -240,8 +243,8 @@ func lastRuneBefore(text string, i int) rune {
 
 // attrAfter reads an attribution that follows a quotation.
 func (a *analyser) attrAfter(post string, toks []token) string {
-	first := strings.ToLower(toks[0].Word)
-	if first == "according" && len(toks) > 1 && strings.EqualFold(toks[1].Word, "to") {
+	first := toks[0].Lower
+	if first == "according" && len(toks) > 1 && toks[1].Lower == "to" {
 		return a.resolveNP(npAfter(post, toks, 1))
 	}
 	if _, ok := participles[first]; ok {
@@ -255,7 +258,7 @@ func (a *analyser) attrAfter(post string, toks []token) string {
 		if hasBoundary(post[toks[vi-1].End:toks[vi].Start]) {
 			return ""
 		}
-		w := strings.ToLower(toks[vi].Word)
+		w := toks[vi].Lower
 		if _, ok := participles[w]; ok {
 			return ""
 		}
@@ -303,7 +306,7 @@ quickly recently initially further`)
 func npBefore(text string, toks []token, vi int) string {
 	j := vi - 1
 	for j >= 0 && !hasBoundary(text[toks[j].End:toks[j+1].Start]) {
-		w := strings.ToLower(toks[j].Word)
+		w := toks[j].Lower
 		if _, ok := preVerb[w]; ok || (strings.HasSuffix(w, "ly") && !toks[j].Cap && len(w) > 4) {
 			j--
 			continue
@@ -319,7 +322,7 @@ func npBefore(text string, toks []token, vi int) string {
 		if k < j && hasBoundary(text[toks[k].End:toks[k+1].Start]) {
 			break
 		}
-		w := strings.ToLower(toks[k].Word)
+		w := toks[k].Lower
 		if _, stop := npStop[w]; stop {
 			// "and" joins two names: "Rubio and Lavrov said".
 			if w == "and" && k > 0 && toks[k-1].Cap && toks[k+1].Cap {
@@ -349,7 +352,7 @@ func npAfter(text string, toks []token, vi int) string {
 		if k > start && hasBoundary(text[toks[k-1].End:toks[k].Start]) {
 			break
 		}
-		w := strings.ToLower(toks[k].Word)
+		w := toks[k].Lower
 		if _, stop := npStop[w]; stop && k > start {
 			break
 		}
@@ -363,7 +366,7 @@ func npAfter(text string, toks []token, vi int) string {
 func sentenceSubject(text string, toks []token) string {
 	i := 0
 	for i < len(toks) {
-		w := strings.ToLower(toks[i].Word)
+		w := toks[i].Lower
 		if _, ok := connectives[w]; ok {
 			i++
 			continue
@@ -379,7 +382,7 @@ func sentenceSubject(text string, toks []token) string {
 		if k > i && hasBoundary(text[toks[k-1].End:toks[k].Start]) {
 			break
 		}
-		w := strings.ToLower(toks[k].Word)
+		w := toks[k].Lower
 		if k == start && (w == "a" || w == "an" || w == "the") {
 			end = k
 			continue
@@ -473,7 +476,7 @@ func (a *analyser) resolveNP(np string) string {
 		if (!t.Cap && !inner) || isAcronym(t.Word) {
 			break
 		}
-		if _, title := titleWords[strings.ToLower(t.Word)]; title {
+		if _, title := titleWords[t.Lower]; title {
 			break
 		}
 		if k < len(toks)-1 && np[t.End:toks[k+1].Start] != " " {
@@ -481,7 +484,7 @@ func (a *analyser) resolveNP(np string) string {
 		}
 		nameStart = k
 	}
-	det := strings.ToLower(toks[0].Word)
+	det := toks[0].Lower
 	_, hasDet := determiners[det]
 	if hasDet && nameStart == 0 {
 		// A capitalised determiner ("The Kremlin", "An …" opening a
@@ -489,7 +492,7 @@ func (a *analyser) resolveNP(np string) string {
 		nameStart = 1
 	}
 	// "Department of Transportation" after "of"/"for" names an organisation.
-	afterPrep := nameStart > 0 && nameStart < len(toks) && isPrep(strings.ToLower(toks[nameStart-1].Word))
+	afterPrep := nameStart > 0 && nameStart < len(toks) && isPrep(toks[nameStart-1].Lower)
 	if nameStart < len(toks) && !(hasDet && nameStart == 1) && !afterPrep {
 		name := np[toks[nameStart].Start:]
 		title := strings.TrimSpace(np[:toks[nameStart].Start])
@@ -575,7 +578,7 @@ func head(desc string) string {
 	toks := tokenize(desc)
 	end := len(toks)
 	for i, t := range toks {
-		w := strings.ToLower(t.Word)
+		w := t.Lower
 		if i > 0 && (w == "of" || w == "with" || w == "familiar" || w == "from" || w == "in" || w == "at" || w == "close" || w == "who" || w == "on") {
 			end = i
 			break
@@ -612,7 +615,7 @@ func speakerKey(name string) string {
 // Peskov" by surname and taking the fullest name the story gives.
 func (a *analyser) addPerson(name, title string) string {
 	toks := tokenize(name)
-	surname := strings.ToLower(toks[len(toks)-1].Word)
+	surname := toks[len(toks)-1].Lower
 	full := name
 	if m, ok := a.mentions[surname]; ok && len(m) > len(full) {
 		full = m
@@ -718,7 +721,8 @@ func (a *analyser) speakerList() []Speaker {
 // findMentions collects the personal names a story uses: runs of two or
 // more capitalised words whose last word the story also uses alone
 // ("Vladimir Putin" … "Putin"), plus the title phrases before them.
-func (a *analyser) findMentions() {
+// ptoks are the tokens of the story's paragraphs.
+func (a *analyser) findMentions(ptoks [][]token) {
 	a.mentions = map[string]string{}
 	a.titles = map[string]titleRef{}
 	alone := map[string]int{}
@@ -727,11 +731,11 @@ func (a *analyser) findMentions() {
 		titled      bool // a title word stands right before the name
 	}
 	var cands []cand
-	for _, p := range a.story.Paragraphs {
+	for pi, p := range a.story.Paragraphs {
 		if p.Kind != KindContent {
 			continue
 		}
-		toks := tokenize(p.Text)
+		toks := ptoks[pi]
 		for i := 0; i < len(toks); {
 			if !toks[i].Cap || isAcronym(toks[i].Word) {
 				i++
@@ -757,12 +761,12 @@ func (a *analyser) findMentions() {
 			run := toks[i : j+1]
 			// A surname alone, or with its particle ("De Vries said").
 			if len(run) == 1 || len(run) == 2 && isParticle(run[0].Word) {
-				alone[strings.ToLower(run[len(run)-1].Word)]++
+				alone[run[len(run)-1].Lower]++
 			}
 			// Drop title words from the front: "Russian President Vladimir Putin".
 			lastTitle := -1
 			for k, t := range run {
-				if _, ok := titleWords[strings.ToLower(t.Word)]; ok {
+				if _, ok := titleWords[t.Lower]; ok {
 					lastTitle = k
 				}
 			}
@@ -773,17 +777,17 @@ func (a *analyser) findMentions() {
 				tstart := i + lastTitle + 1
 				for tstart > 0 && tstart > i-6 && !hasBoundary(p.Text[toks[tstart-1].End:toks[tstart].Start]) {
 					t := toks[tstart-1]
-					_, role := titleWords[strings.ToLower(t.Word)]
+					_, role := titleWords[t.Lower]
 					if !(t.Cap || role) || (tstart-1 < i && !t.Cap && !role) {
 						break
 					}
-					if _, d := determiners[strings.ToLower(t.Word)]; d {
+					if _, d := determiners[t.Lower]; d {
 						break
 					}
 					tstart--
 				}
 				// A title may not start or end with a linking word.
-				for tstart < i+lastTitle+1 && (strings.EqualFold(toks[tstart].Word, "of") || strings.EqualFold(toks[tstart].Word, "for") || strings.EqualFold(toks[tstart].Word, "the")) {
+				for tstart < i+lastTitle+1 && (toks[tstart].Lower == "of" || toks[tstart].Lower == "for" || toks[tstart].Lower == "the") {
 					tstart++
 				}
 				title := ""

@@ -16,7 +16,13 @@ import (
 
 // wrun is a maximal run of regexp word bytes [0-9A-Za-z_] in a text: the
 // text between two \b boundaries.
-type wrun struct{ start, end int }
+type wrun struct {
+	start, end int
+	// class says which of the scanners' word sets the run is in,
+	// ignoring ASCII case: one map lookup per run instead of one per
+	// set it is tested against.
+	class uint16
+}
 
 func isWordChar(b byte) bool {
 	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '_'
@@ -38,7 +44,7 @@ func wordRuns(text string, buf []wrun) []wrun {
 		for j < len(text) && isWordChar(text[j]) {
 			j++
 		}
-		buf = append(buf, wrun{i, j})
+		buf = append(buf, wrun{start: i, end: j, class: classOf(text[i:j])})
 		i = j
 	}
 	return buf
@@ -70,21 +76,27 @@ func runIs(text string, r wrun, w string) bool {
 	return true
 }
 
-// runIn reports whether run r of text, ignoring ASCII case, is in set.
-func runIn(text string, r wrun, set map[string]struct{}) bool {
-	if r.end-r.start > 16 {
-		return false
+// runIn reports whether run r is in the word set with class bit c,
+// ignoring ASCII case.
+func runIn(r wrun, c uint16) bool {
+	return r.class&c != 0
+}
+
+// classOf returns the class bits of a word: the sets it is in, ignoring
+// ASCII case.
+func classOf(w string) uint16 {
+	if len(w) > maxClassWord {
+		return 0
 	}
-	var buf [16]byte
-	for i := r.start; i < r.end; i++ {
-		c := text[i]
+	var buf [maxClassWord]byte
+	for i := 0; i < len(w); i++ {
+		c := w[i]
 		if c >= 'A' && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		buf[i-r.start] = c
+		buf[i] = c
 	}
-	_, ok := set[string(buf[:r.end-r.start])]
-	return ok
+	return wordClasses[string(buf[:len(w)])]
 }
 
 // phraseAt reports whether the runs from i on spell the words of phrase
@@ -127,6 +139,59 @@ func allDigits(s string) bool {
 	return len(s) > 0
 }
 
+// Class bits of the word sets below.
+const (
+	clsDurationFirst uint16 = 1 << iota
+	clsDurationUnit
+	clsNumber
+	clsCause
+	clsCausePhrase // the first word of a causePhrases entry
+	clsModal
+	clsPlacePrep
+	clsWeekdayMod
+	clsWeekday
+	clsPeriodEdge
+	clsPeriodRel
+	clsPeriodUnit
+	clsPeriodSingle
+	clsMonth // a month name or abbreviation monthDayRe knows, in any case
+)
+
+// maxClassWord bounds the length of the words of wordClasses.
+const maxClassWord = 16
+
+// wordClasses maps a lower-case word to its class bits.
+var wordClasses = func() map[string]uint16 {
+	m := map[string]uint16{}
+	add := func(set map[string]struct{}, c uint16) {
+		for w := range set {
+			m[strings.ToLower(w)] |= c
+		}
+	}
+	add(durationFirst, clsDurationFirst)
+	add(durationUnits, clsDurationUnit)
+	add(numberWords, clsNumber)
+	add(causeWords, clsCause)
+	for _, p := range causePhrases {
+		m[p[0]] |= clsCausePhrase
+	}
+	add(modalWords, clsModal)
+	add(placePreps, clsPlacePrep)
+	add(weekdayMods, clsWeekdayMod)
+	add(weekdaySet, clsWeekday)
+	add(periodEdges, clsPeriodEdge)
+	add(periodRels, clsPeriodRel)
+	add(periodUnits, clsPeriodUnit)
+	add(periodSingle, clsPeriodSingle)
+	add(monthNames, clsMonth)
+	for w := range m {
+		if len(w) > maxClassWord {
+			panic("knowledge: class word longer than maxClassWord: " + w)
+		}
+	}
+	return m
+}()
+
 var (
 	durationFirst = toSet(`one two three four five six seven eight nine ten twelve several few many nearly about almost`)
 	durationUnits = toSet(`second seconds minute minutes hour hours day days week weeks month months year years decade decades`)
@@ -135,6 +200,7 @@ var (
 	causePhrases  = [][]string{{"due", "to"}, {"as", "a", "result"}, {"in", "order", "to"}, {"so", "that"}, {"given", "that"}, {"owing", "to"}, {"led", "to"}}
 	modalWords    = toSet(`could might may possible possibly likely potential potentially`)
 	placePreps    = toSet(`in at on to from near outside inside`)
+	monthNames    = toSet(`jan january feb february mar march apr april may jun june jul july aug august sep sept september oct october nov november dec december`)
 	notPlaceWords = toSet(`Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August September October November December`)
 )
 
@@ -145,7 +211,7 @@ func durationSpans(text string, runs []wrun, yield func(start, end int) bool) {
 		r := runs[i]
 		k := -1 // the last run of the count ("15", "a couple of")
 		switch {
-		case allDigits(text[r.start:r.end]) || runIn(text, r, durationFirst):
+		case allDigits(text[r.start:r.end]) || runIn(r, clsDurationFirst):
 			k = i
 		case phraseAt(text, runs, i, []string{"a", "couple", "of"}):
 			k = i + 2
@@ -156,9 +222,9 @@ func durationSpans(text string, runs []wrun, yield func(start, end int) bool) {
 		if k >= 0 {
 			// The count, spaces, an optional word and spaces, the unit; the
 			// pattern prefers taking the optional word.
-			if k+2 < len(runs) && spaceGap(text, runs[k], runs[k+1]) && spaceGap(text, runs[k+1], runs[k+2]) && runIn(text, runs[k+2], durationUnits) {
+			if k+2 < len(runs) && spaceGap(text, runs[k], runs[k+1]) && spaceGap(text, runs[k+1], runs[k+2]) && runIn(runs[k+2], clsDurationUnit) {
 				last = k + 2
-			} else if k+1 < len(runs) && spaceGap(text, runs[k], runs[k+1]) && runIn(text, runs[k+1], durationUnits) {
+			} else if k+1 < len(runs) && spaceGap(text, runs[k], runs[k+1]) && runIn(runs[k+1], clsDurationUnit) {
 				last = k + 1
 			}
 		}
@@ -199,7 +265,7 @@ func hasNumberWord(text string, runs []wrun) bool {
 			}
 			continue
 		}
-		if runIn(text, r, numberWords) {
+		if runIn(r, clsNumber) {
 			return true
 		}
 	}
@@ -209,8 +275,11 @@ func hasNumberWord(text string, runs []wrun) bool {
 // hasCauseWord reports whether causeRe matches text.
 func hasCauseWord(text string, runs []wrun) bool {
 	for i, r := range runs {
-		if runIn(text, r, causeWords) {
+		if runIn(r, clsCause) {
 			return true
+		}
+		if !runIn(r, clsCausePhrase) {
+			continue
 		}
 		for _, p := range causePhrases {
 			if phraseAt(text, runs, i, p) {
@@ -224,7 +293,7 @@ func hasCauseWord(text string, runs []wrun) bool {
 // hasModalWord reports whether modalRe matches text.
 func hasModalWord(text string, runs []wrun) bool {
 	for _, r := range runs {
-		if runIn(text, r, modalWords) {
+		if runIn(r, clsModal) {
 			return true
 		}
 	}
@@ -237,8 +306,10 @@ func hasPlace(text string, runs []wrun) bool {
 	for i := 0; i < len(runs); {
 		r := runs[i]
 		end := -1
-		if _, ok := placePreps[text[r.start:r.end]]; ok {
-			end = placeAfter(text, r.end)
+		if runIn(r, clsPlacePrep) {
+			if _, ok := placePreps[text[r.start:r.end]]; ok {
+				end = placeAfter(text, r.end)
+			}
 		}
 		if end < 0 {
 			i++
@@ -330,13 +401,13 @@ func weekdaySpans(text string, runs []wrun) [][]int {
 	var out [][]int
 	for i := 0; i < len(runs); i++ {
 		r := runs[i]
-		if runIn(text, r, weekdayMods) && i+1 < len(runs) && spaceGap(text, r, runs[i+1]) && runIn(text, runs[i+1], weekdaySet) {
+		if runIn(r, clsWeekdayMod) && i+1 < len(runs) && spaceGap(text, r, runs[i+1]) && runIn(runs[i+1], clsWeekday) {
 			d := runs[i+1]
 			out = append(out, []int{r.start, d.end, r.start, r.end, d.start, d.end})
 			i++
 			continue
 		}
-		if runIn(text, r, weekdaySet) {
+		if runIn(r, clsWeekday) {
 			out = append(out, []int{r.start, r.end, -1, -1, r.start, r.end})
 		}
 	}
@@ -348,12 +419,12 @@ func weekdaySpans(text string, runs []wrun) [][]int {
 func periodSpans(text string, runs []wrun) [][]int {
 	var out [][]int
 	rel := func(i int) bool {
-		return i+1 < len(runs) && runIn(text, runs[i], periodRels) && spaceGap(text, runs[i], runs[i+1]) && runIn(text, runs[i+1], periodUnits)
+		return i+1 < len(runs) && runIn(runs[i], clsPeriodRel) && spaceGap(text, runs[i], runs[i+1]) && runIn(runs[i+1], clsPeriodUnit)
 	}
 	for i := 0; i < len(runs); i++ {
 		r := runs[i]
 		switch {
-		case runIn(text, r, periodEdges) && i+1 < len(runs) && spaceGap(text, r, runs[i+1]) && rel(i+1):
+		case runIn(r, clsPeriodEdge) && i+1 < len(runs) && spaceGap(text, r, runs[i+1]) && rel(i+1):
 			rl, u := runs[i+1], runs[i+2]
 			out = append(out, []int{r.start, u.end, r.start, r.end, rl.start, rl.end, u.start, u.end, -1, -1})
 			i += 2
@@ -361,9 +432,23 @@ func periodSpans(text string, runs []wrun) [][]int {
 			u := runs[i+1]
 			out = append(out, []int{r.start, u.end, -1, -1, r.start, r.end, u.start, u.end, -1, -1})
 			i++
-		case runIn(text, r, periodSingle):
+		case runIn(r, clsPeriodSingle):
 			out = append(out, []int{r.start, r.end, -1, -1, -1, -1, -1, -1, r.start, r.end})
 		}
 	}
 	return out
+}
+
+// hasMonthName reports whether a run of text is a month name as
+// monthDayRe spells it ("Jan", "January", "Sept"): a match needs one.
+func hasMonthName(text string, runs []wrun) bool {
+	for _, r := range runs {
+		if runIn(r, clsMonth) && text[r.start] >= 'A' && text[r.start] <= 'Z' {
+			w := text[r.start+1 : r.end]
+			if strings.ToLower(w) == w {
+				return true
+			}
+		}
+	}
+	return false
 }

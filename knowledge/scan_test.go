@@ -110,3 +110,48 @@ func FuzzFeatureScanners(f *testing.F) {
 		}
 	})
 }
+
+// prefiltersDiffer reports a text on which a cheap test rules out a
+// match its pattern finds: futureMarkers for futureRe, a month name for
+// monthDayRe.
+func prefiltersDiffer(text string) string {
+	if futureRe.MatchString(text) && !containsAnyFoldASCII(text, futureMarkers) {
+		return fmt.Sprintf("%q: futureRe matches, futureMarkers found none", text)
+	}
+	if monthDayRe.MatchString(text) && !hasMonthName(text, wordRuns(text, nil)) {
+		return fmt.Sprintf("%q: monthDayRe matches, hasMonthName is false", text)
+	}
+	return ""
+}
+
+var prefilterSeeds = []string{
+	"He WILL meet them; she is To go; Plans to; set  to; UPCOMING; Expected to",
+	"Oct. 5, 2025; Sept 3rd; May 12th2025; January 1; jan 5; JUNE 4; Sept.5; Dec  31 ,2024",
+}
+
+func TestPrefiltersAdmitEveryMatch(t *testing.T) {
+	for _, text := range append(prefilterSeeds, featureSeeds...) {
+		if oddFold(text) {
+			continue
+		}
+		if d := prefiltersDiffer(text); d != "" {
+			t.Error(d)
+		}
+	}
+}
+
+// FuzzPrefilters checks on any text that the cheap tests run before
+// futureRe and monthDayRe never rule out a match.
+func FuzzPrefilters(f *testing.F) {
+	for _, s := range append(prefilterSeeds, featureSeeds...) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if oddFold(text) {
+			return
+		}
+		if d := prefiltersDiffer(text); d != "" {
+			t.Error(d)
+		}
+	})
+}

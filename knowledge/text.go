@@ -1,6 +1,8 @@
 package knowledge
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -13,6 +15,7 @@ import (
 type token struct {
 	Start, End int
 	Word       string // the word as written, apostrophes folded to '
+	Lower      string // Word in lower case
 	Term       string // normalised search term (lower-case, lemmatised, stemmed)
 	Cap        bool   // starts with an upper-case letter
 }
@@ -23,32 +26,55 @@ type token struct {
 func tokenize(text string) []token {
 	// News prose averages a word per six or seven bytes; sizing for that
 	// saves most of the slice's regrowth.
-	out := make([]token, 0, 1+len(text)/7)
+	return appendTokens(make([]token, 0, 1+len(text)/7), text)
+}
+
+// appendTokens appends the tokens of text to out.
+func appendTokens(out []token, text string) []token {
 	i := 0
 	for i < len(text) {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if !isWordRune(r) {
+		if c := text[i]; c < utf8.RuneSelf {
+			if !isASCIIAlnum(c) {
+				i++
+				continue
+			}
+		} else if r, size := utf8.DecodeRuneInString(text[i:]); !isWordRune(r) {
 			i += size
 			continue
 		}
 		start := i
+		curly := false // the word holds a ’
 		for i < len(text) {
-			r, size = utf8.DecodeRuneInString(text[i:])
-			if isWordRune(r) {
-				i += size
-				continue
+			var r rune
+			size := 1
+			if c := text[i]; c < utf8.RuneSelf {
+				if isASCIIAlnum(c) {
+					i++
+					continue
+				}
+				r = rune(c)
+			} else {
+				r, size = utf8.DecodeRuneInString(text[i:])
+				if isWordRune(r) {
+					i += size
+					continue
+				}
 			}
 			// An apostrophe inside a word (don't, who’s) keeps the word whole.
 			if (r == '\'' || r == '’') && i+size < len(text) {
 				next, _ := utf8.DecodeRuneInString(text[i+size:])
 				if unicode.IsLetter(next) {
+					curly = curly || r == '’'
 					i += size
 					continue
 				}
 			}
 			break
 		}
-		word := strings.ReplaceAll(text[start:i], "’", "'")
+		word := text[start:i]
+		if curly {
+			word = strings.ReplaceAll(word, "’", "'")
+		}
 		end := i
 		if n := len(word); n >= 2 && word[n-2] == '\'' && (word[n-1] == 's' || word[n-1] == 'S') {
 			word = word[:len(word)-2]
@@ -61,9 +87,29 @@ func tokenize(text string) []token {
 			}
 		}
 		first, _ := utf8.DecodeRuneInString(word)
-		out = append(out, token{Start: start, End: end, Word: word, Term: normTerm(word), Cap: unicode.IsUpper(first)})
+		w := wordForms(word)
+		out = append(out, token{Start: start, End: end, Word: word, Lower: w.lower, Term: w.term, Cap: unicode.IsUpper(first)})
 	}
 	return out
+}
+
+func isASCIIAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// tokensIn returns the tokens of toks, the tokens of a paragraph, that
+// lie in the paragraph's bytes [start, end). Their offsets stay the
+// paragraph's. Where start and end are sentence or quotation-mark
+// boundaries, with no word running across them, these are the tokens
+// tokenize finds in the paragraph's text[start:end], shifted by start, so
+// a paragraph is tokenised once for all its sentences and quotations.
+func tokensIn(toks []token, start, end int) []token {
+	lo, _ := slices.BinarySearchFunc(toks, start, func(t token, off int) int { return cmp.Compare(t.Start, off) })
+	hi := lo
+	for hi < len(toks) && toks[hi].End <= end {
+		hi++
+	}
+	return toks[lo:hi:hi]
 }
 
 func isWordRune(r rune) bool {
@@ -73,24 +119,34 @@ func isWordRune(r rune) bool {
 // normTerm maps a word to its index term: lower-case, irregular verb forms
 // to their lemma, then the Snowball (Porter2) English stem.
 func normTerm(word string) string {
+	return wordForms(word).term
+}
+
+// forms are a word's lower-case form and index term.
+type forms struct{ lower, term string }
+
+// wordForms returns the lower-case form and the index term of a word.
+func wordForms(word string) forms {
 	// Stemming is the bulk of indexing time and news prose repeats its
 	// words, so terms are remembered for the life of the process, by the
-	// word as written, like the vocabulary of index terms.
+	// word as written, like the vocabulary of index terms; so is the
+	// lower-case form, which the analysis asks for of every word.
 	termCache.RLock()
-	t, ok := termCache.m[word]
+	f, ok := termCache.m[word]
 	termCache.RUnlock()
 	if ok {
-		return t
+		return f
 	}
-	t = stemWord(word)
+	f = forms{lower: strings.ToLower(word), term: stemWord(word)}
 	termCache.Lock()
 	// Bounded, because questions from chat bring words no story has:
 	// past the cap new words are stemmed each time instead.
 	if len(termCache.m) < maxTermCache {
-		termCache.m[strings.Clone(word)] = strings.Clone(t)
+		f = forms{lower: strings.Clone(f.lower), term: strings.Clone(f.term)}
+		termCache.m[strings.Clone(word)] = f
 	}
 	termCache.Unlock()
-	return t
+	return f
 }
 
 // maxTermCache caps the stem cache: far more than the distinct word forms
@@ -108,11 +164,11 @@ func stemWord(word string) string {
 	return english.Stem(w, true)
 }
 
-// termCache maps a word as written to its index term.
+// termCache maps a word as written to its lower-case form and index term.
 var termCache = struct {
 	sync.RWMutex
-	m map[string]string
-}{m: map[string]string{}}
+	m map[string]forms
+}{m: map[string]forms{}}
 
 // isStop reports whether a lower-cased word carries no topic on its own.
 func isStop(lower string) bool {
