@@ -458,7 +458,7 @@ func (qr query) speakerTermIDs() []uint32 {
 
 // maxTitlePeople bounds the people one title in a question is matched
 // against; past it the title is ambiguous and costs a pass per story.
-const maxTitlePeople = 32
+const maxTitlePeople = 8
 
 // distinctSurnames counts the different people title matches stand for.
 func distinctSurnames(refs []titleRef) int {
@@ -686,19 +686,14 @@ func (sn *snapshot) matchTitles(words map[string]bool) []titleRef {
 	var hits []titleEntry
 	people := map[string]bool{}
 	for w := range words {
-		for _, e := range sn.titlesByWord[w] {
-			all := true
-			for _, x := range e.words {
-				if !words[x] {
-					all = false
-					break
-				}
-			}
-			if all {
-				hits = append(hits, e)
-				people[e.ref.Surname] = true
-				if len(people) > maxTitlePeople {
-					return nil // a title many stories give to different people names nobody
+		for _, g := range sn.titlesByWord[w] {
+			if !slices.ContainsFunc(g.words, func(x string) bool { return !words[x] }) {
+				for _, e := range g.entries {
+					hits = append(hits, e)
+					people[e.ref.Surname] = true
+					if len(people) > maxTitlePeople {
+						return nil // a title many stories give to different people names nobody
+					}
 				}
 			}
 		}
@@ -710,10 +705,14 @@ func (sn *snapshot) matchTitles(words map[string]bool) []titleRef {
 		return strings.Compare(a.key, b.key)
 	})
 	var out []titleRef
+	runStart := 0 // hits are sorted by story: compare within one story's run
 	for i, h := range hits {
+		if h.story != hits[runStart].story {
+			runStart = i
+		}
 		sub := false
-		for j := range hits {
-			if i != j && hits[j].story == h.story && len(hits[j].words) > len(h.words) && isSubset(h.words, hits[j].words) {
+		for j := runStart; j < len(hits) && hits[j].story == h.story; j++ {
+			if i != j && len(hits[j].words) > len(h.words) && isSubset(h.words, hits[j].words) {
 				sub = true
 				break
 			}
@@ -747,11 +746,23 @@ func (sn *snapshot) namedSpeakers(toks []token) []string {
 		cands = append(cands, sn.speakersByWord[w]...)
 	}
 	slices.Sort(cands)
+	seen := map[string]bool{}
+	var byTitle []string
 	for _, i := range slices.Compact(cands) {
 		sp := sn.speakers[i]
-		if speakerNamed(sp, words) && !slices.Contains(out, sp.Name) {
-			out = append(out, sp.Name)
+		if seen[sp.Name] || !speakerNamed(sp, words) {
+			continue
 		}
+		seen[sp.Name] = true
+		if sp.Person && !words[strings.ToLower(lastWord(sp.Name))] {
+			byTitle = append(byTitle, sp.Name) // named by title alone: "the mayor"
+			continue
+		}
+		out = append(out, sp.Name)
+	}
+	// A title many people hold in the stories names none of them.
+	if len(byTitle) <= maxTitledSayers {
+		out = append(out, byTitle...)
 	}
 	return out
 }

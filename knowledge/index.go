@@ -310,7 +310,7 @@ type snapshot struct {
 	sayerDocs map[string][]int32
 	// titlesByWord indexes the stories' title phrases by their first
 	// content word.
-	titlesByWord map[string][]titleEntry
+	titlesByWord map[string][]*titleGroup
 	// storySpeakers are every story's speakers in story order, indexed by
 	// the words a quote query naming them must contain.
 	storySpeakers []storySpeaker
@@ -330,6 +330,13 @@ type posting struct {
 }
 
 // titleEntry is a title phrase of one story with its content words.
+// titleGroup is one title phrase with every story's use of it, so a
+// question is matched against each distinct phrase once.
+type titleGroup struct {
+	words   []string
+	entries []titleEntry
+}
+
 type titleEntry struct {
 	story int
 	key   string
@@ -365,12 +372,13 @@ func newSnapshot(stories []*Story) *snapshot {
 		mentions:       map[string]string{},
 		sayers:         map[string][]string{},
 		sayerDocs:      map[string][]int32{},
-		titlesByWord:   map[string][]titleEntry{},
+		titlesByWord:   map[string][]*titleGroup{},
 		speakerKeys:    map[string][]int32{},
 		quotesBy:       map[string][]quoteRef{},
 	}
 	type speakerID struct{ name, title string }
 	seenSpeaker := map[speakerID]map[bool]bool{}
+	groups := map[string]*titleGroup{}
 	ndocs, maxTerm := 0, -1
 	for _, s := range sorted {
 		ndocs += len(s.index.paras)
@@ -436,7 +444,13 @@ func newSnapshot(stories []*Story) *snapshot {
 				}
 			}
 			if len(ws) > 0 {
-				sn.titlesByWord[ws[0]] = append(sn.titlesByWord[ws[0]], titleEntry{story: si, key: key, words: ws, ref: tr})
+				g := groups[key]
+				if g == nil {
+					g = &titleGroup{words: ws}
+					groups[key] = g
+					sn.titlesByWord[ws[0]] = append(sn.titlesByWord[ws[0]], g)
+				}
+				g.entries = append(g.entries, titleEntry{story: si, key: key, words: ws, ref: tr})
 			}
 		}
 		for pi := range s.index.paras {

@@ -654,7 +654,9 @@ func (a *analyser) titleOf(full string) string {
 	best := ""
 	sur := strings.ToLower(lastWord(full))
 	for _, t := range a.titles {
-		if t.Surname == sur && len(t.Title) > len(best) {
+		// The longest title wins; among equally long ones the first in
+		// alphabetical order, so the answer never depends on map order.
+		if t.Surname == sur && (len(t.Title) > len(best) || len(t.Title) == len(best) && t.Title < best) {
 			best = t.Title
 		}
 	}
