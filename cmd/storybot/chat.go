@@ -12,12 +12,17 @@ import (
 // same handler Slack and Discord use.
 func runChat(ctx context.Context, args []string, e env) int {
 	fs := newFlagSet("chat", e)
-	var c commonFlags
-	c.register(fs)
+	stories := fs.String("stories", "", "load every story file in `DIR` instead of the embedded story")
+	modeFlag := fs.String("mode", "", "answer `MODE`: quote, summary or auto (default: summary when an LLM is configured)")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return exitUsage
 	}
-	h, err := newCLIHandler(c.stories, e)
+	mode, ok := parseMode(*modeFlag)
+	if !ok {
+		fmt.Fprintf(e.stderr, "storybot chat: --mode %q: want quote, summary or auto\n", *modeFlag)
+		return exitUsage
+	}
+	h, err := newCLIHandler(*stories, mode, e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "storybot chat: %v\n", err)
 		return exitErr

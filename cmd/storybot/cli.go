@@ -182,14 +182,12 @@ func runAsk(ctx context.Context, args []string, e env) int {
 		fmt.Fprint(e.stderr, "usage: storybot ask [--json] [--stories DIR] [--mode quote|summary|auto] QUESTION...\n       storybot ask --json -   (one question per line on stdin)\n")
 		return exitUsage
 	}
-	m := bot.Mode(*mode)
-	switch m {
-	case "", bot.ModeQuote, bot.ModeSummary, bot.ModeAuto:
-	default:
+	m, ok := parseMode(*mode)
+	if !ok {
 		fmt.Fprintf(e.stderr, "storybot ask: --mode %q: want quote, summary or auto\n", *mode)
 		return exitUsage
 	}
-	h, err := newCLIHandler(c.stories, e)
+	h, err := newCLIHandler(c.stories, "", e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "storybot ask: %v\n", err)
 		return exitErr
@@ -224,13 +222,13 @@ func runAsk(ctx context.Context, args []string, e env) int {
 
 // newCLIHandler loads the stories and builds the handler the CLI commands
 // share, with the LLM from OPENAI_* variables when they are set.
-func newCLIHandler(storiesDir string, e env) (*bot.Handler, error) {
+func newCLIHandler(storiesDir string, mode bot.Mode, e env) (*bot.Handler, error) {
 	lib, err := loadLibrary(storiesDir)
 	if err != nil {
 		return nil, err
 	}
 	builder := &digest.Builder{Library: lib}
-	cfg := bot.Config{Library: lib, Digest: builder,
+	cfg := bot.Config{Library: lib, Digest: builder, Mode: mode,
 		Logger: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	if err := configureLLM(&cfg, e.getenv); err != nil {
 		return nil, err
@@ -238,6 +236,15 @@ func newCLIHandler(storiesDir string, e env) (*bot.Handler, error) {
 	h := bot.NewHandler(cfg)
 	builder.Summarizer = h
 	return h, nil
+}
+
+// parseMode checks a --mode value: quote, summary, auto, or empty.
+func parseMode(s string) (bot.Mode, bool) {
+	switch m := bot.Mode(s); m {
+	case "", bot.ModeQuote, bot.ModeSummary, bot.ModeAuto:
+		return m, true
+	}
+	return "", false
 }
 
 // quoteJSON is the stable `quote --json` contract.

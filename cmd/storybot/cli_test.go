@@ -161,6 +161,7 @@ func TestBadInputIsRefusedClearly(t *testing.T) {
 		{"a missing stories folder is named", []string{"ask", "--stories", "/no/such/dir", "why?"}, exitErr, "/no/such/dir"},
 		{"an unknown command prints usage", []string{"frobnicate"}, exitUsage, "unknown command"},
 		{"an unknown mode is refused", []string{"ask", "--mode", "poetry", "why?"}, exitUsage, "--mode"},
+		{"an unknown chat mode is refused", []string{"chat", "--mode", "poetry"}, exitUsage, "--mode"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

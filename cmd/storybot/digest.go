@@ -79,7 +79,7 @@ func runDigest(ctx context.Context, args []string, e env) int {
 			return exitUsage
 		}
 	}
-	h, err := newCLIHandler(c.stories, e)
+	h, err := newCLIHandler(c.stories, "", e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "storybot digest: %v\n", err)
 		return exitErr
