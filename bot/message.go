@@ -160,3 +160,27 @@ func (r Reply) QuotesToShow() []Quote {
 	}
 	return out
 }
+
+// HowMade is the line that tells readers how an answer was made: "quoted
+// from the story" or "summary by <model>, checked against the story". It
+// is empty for abstentions, notices and help, and when Note already says
+// it ("key points quoted from the story").
+func (r Reply) HowMade() string {
+	how := ""
+	empty := strings.TrimSpace(r.Text) == "" && len(r.Quotes) == 0
+	switch {
+	case r.Abstained || empty || (r.Kind != KindAnswer && r.Kind != KindQuotes && r.Kind != KindDigest):
+	case r.Mode == ModeSummary:
+		model := strings.TrimSpace(r.Model)
+		if model == "" {
+			model = "an LLM"
+		}
+		how = "summary by " + model + ", checked against the story"
+	case r.Mode == ModeQuote || r.Kind == KindQuotes:
+		how = "quoted from the story"
+	}
+	if how != "" && strings.Contains(r.Note, how) {
+		return ""
+	}
+	return how
+}

@@ -182,23 +182,8 @@ func footerText(r bot.Reply) string {
 	} else if src := strings.TrimSpace(r.Source); src != "" {
 		parts = append(parts, "Source: "+src)
 	}
-	mode := ""
-	empty := strings.TrimSpace(r.Text) == "" && len(r.Quotes) == 0
-	switch {
-	case r.Abstained || empty || (r.Kind != bot.KindAnswer && r.Kind != bot.KindQuotes && r.Kind != bot.KindDigest):
-	case r.Mode == bot.ModeSummary:
-		model := strings.TrimSpace(r.Model)
-		if model == "" {
-			model = "an LLM"
-		}
-		mode = "summary by " + model + ", checked against the story"
-	case r.Mode == bot.ModeQuote || r.Kind == bot.KindQuotes:
-		mode = "quoted from the story"
-	}
+	mode := r.HowMade()
 	note := strings.TrimSpace(r.Note)
-	if mode != "" && strings.Contains(note, mode) {
-		mode = ""
-	}
 	if mode != "" {
 		parts = append(parts, mode)
 	}

@@ -127,25 +127,8 @@ func contextElements(r bot.Reply) []slackapi.MixedElement {
 	} else if src := strings.TrimSpace(r.Source); src != "" {
 		els = append(els, mrkdwn("Source: "+truncateEscaped(escape(src), maxContextText)))
 	}
-	mode := ""
-	empty := strings.TrimSpace(r.Text) == "" && len(r.Quotes) == 0
-	switch {
-	case r.Abstained || empty || (r.Kind != bot.KindAnswer && r.Kind != bot.KindQuotes && r.Kind != bot.KindDigest):
-	case r.Mode == bot.ModeSummary:
-		model := strings.TrimSpace(r.Model)
-		if model == "" {
-			model = "an LLM"
-		}
-		mode = "summary by " + model + ", checked against the story"
-	case r.Mode == bot.ModeQuote || r.Kind == bot.KindQuotes:
-		mode = "quoted from the story"
-	}
+	mode := r.HowMade()
 	note := strings.TrimSpace(r.Note)
-	if mode != "" && strings.Contains(note, mode) {
-		// The handler's note already says how ("key points quoted from
-		// the story"); one line is enough.
-		mode = ""
-	}
 	if mode != "" {
 		els = append(els, mrkdwn("_"+truncateEscaped(escape(mode), maxContextText)+"_"))
 	}
