@@ -99,10 +99,12 @@ func (l *Library) Ask(question string, opts AskOptions) (Answer, error) {
 		maxC = 3
 	}
 	picked := pickSentences(sn, qr, ranked, maxC)
-	var text []string
 	for _, r := range picked {
-		c := sn.citation(r)
-		ans.Citations = append(ans.Citations, c)
+		ans.Citations = append(ans.Citations, sn.citation(r))
+	}
+	ans.Citations = sn.wholeQuotations(ans.Citations)
+	var text []string
+	for _, c := range ans.Citations {
 		text = append(text, c.Quote+" "+sn.marker(c))
 	}
 	ans.Text = strings.Join(text, " ")
@@ -110,6 +112,93 @@ func (l *Library) Ask(question string, opts AskOptions) (Answer, error) {
 		ans.Text += "\n" + notes
 	}
 	return ans, nil
+}
+
+// wholeQuotations widens each citation that cuts a quotation to the
+// sentences holding the whole quotation, so no answer opens or closes a
+// quotation mark it does not show ("You stop at the battle line,” Trump
+// told reporters); citations of one paragraph that then overlap are
+// merged, and a paragraph's citations read in its order. Spans stay exact
+// substrings.
+func (sn *snapshot) wholeQuotations(cs []Citation) []Citation {
+	var out []Citation
+	for _, c := range cs {
+		si, ok := sn.byID[c.Story]
+		if !ok {
+			out = append(out, c)
+			continue
+		}
+		p := sn.stories[si].Paragraph(c.Paragraph)
+		if p == nil {
+			out = append(out, c)
+			continue
+		}
+		quotes := sn.stories[si].Quotes // their inner spans, found when the story was read
+		for changed := true; changed; {
+			changed = false
+			for _, q := range quotes {
+				if q.Paragraph != c.Paragraph {
+					continue
+				}
+				in := q.Span
+				cuts := (c.Start > in.Start && c.Start < in.End) || (c.End > in.Start && c.End < in.End)
+				if !cuts {
+					continue
+				}
+				start, end := min(c.Start, sentenceStart(p, in.Start)), max(c.End, sentenceEnd(p, in.End-1))
+				if start != c.Start || end != c.End {
+					c.Start, c.End, changed = start, end, true
+				}
+			}
+		}
+		c.Quote = p.Text[c.Start:c.End]
+		merged := false
+		for i := range out {
+			o := &out[i]
+			if o.Story != c.Story || o.Paragraph != c.Paragraph {
+				continue
+			}
+			lo, hi := min(o.Start, c.Start), max(o.End, c.End)
+			if c.Start < o.End && o.Start < c.End { // overlapping once widened
+				o.Start, o.End, o.Quote = lo, hi, p.Text[lo:hi]
+				if o.Speaker == "" {
+					o.Speaker = c.Speaker
+				}
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			out = append(out, c)
+		}
+	}
+	// Within one paragraph, read in the paragraph's order.
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].Story == out[j-1].Story && out[j].Paragraph == out[j-1].Paragraph && out[j].Start < out[j-1].Start; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// sentenceStart and sentenceEnd return the bounds of the sentence of p
+// that holds byte off (the offset itself when no sentence does).
+func sentenceStart(p *Paragraph, off int) int {
+	for _, sp := range p.Sentences {
+		if off >= sp.Start && off < sp.End {
+			return sp.Start
+		}
+	}
+	return off
+}
+
+func sentenceEnd(p *Paragraph, off int) int {
+	for _, sp := range p.Sentences {
+		if off >= sp.Start && off < sp.End {
+			return sp.End
+		}
+	}
+	return off + 1
 }
 
 // coveringStories keeps the ranked sentences of the stories that know

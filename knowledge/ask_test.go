@@ -508,3 +508,29 @@ func TestSurnameParticlesStayInTheName(t *testing.T) {
 		t.Errorf("quote de Vries → %q with %d quotes, want Niels de Vries with 2", res.Speaker, len(res.Quotes))
 	}
 }
+
+func TestAnswersNeverCutAQuotation(t *testing.T) {
+	lib, err := knowledge.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var questions []string
+	for _, f := range []string{"questions.jsonl", "extra_questions.jsonl"} {
+		for _, q := range readJSONL[evalQuestion](t, filepath.Join("testdata", f)) {
+			questions = append(questions, q.Q)
+		}
+	}
+	questions = append(questions, "What did Trump say?", "What did Trump say about the battle line?")
+	for _, q := range questions {
+		a, err := lib.Ask(q, knowledge.AskOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range a.Citations {
+			if strings.Count(c.Quote, "“") != strings.Count(c.Quote, "”") {
+				t.Errorf("%q: ¶%d citation opens or closes a quotation it does not show: %s", q, c.Paragraph, c.Quote)
+			}
+		}
+		checkVerbatim(t, lib, a)
+	}
+}
