@@ -146,7 +146,7 @@ func newService(ctx context.Context, cfg config.Config, log *slog.Logger, e env)
 		st.Close()
 		return nil, fmt.Errorf("recording story versions: %w", err)
 	}
-	if err := s.build(ctx); err != nil {
+	if err := s.build(); err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -157,7 +157,7 @@ func newService(ctx context.Context, cfg config.Config, log *slog.Logger, e env)
 }
 
 // build wires the handler and everything around it.
-func (s *service) build(ctx context.Context) error {
+func (s *service) build() error {
 	cfg := s.cfg
 	builder := &digest.Builder{Library: s.lib, History: s.store, Questions: s.store}
 	hcfg, err := s.handlerConfig()
