@@ -1004,7 +1004,6 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 	speakerTerms := qr.speakerTermIDs()
 	for _, ds := range docs {
 		d := sn.docs[ds.doc]
-		s := sn.stories[d.story]
 		paraTerms := d.pix.has
 		if qr.quote && len(speakerTerms) > 0 && slices.ContainsFunc(d.pix.sents, func(sx sentIndex) bool {
 			return sx.sayer != "" && slices.Contains(qr.speakers, sx.sayer)
@@ -1041,7 +1040,6 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 			if sc == 0 {
 				score *= 0.5
 			}
-			_ = s
 			out = append(out, scored{doc: ds.doc, sent: si, score: score, paraCov: pc, sentCov: sc, bm25: ds.score, position: si})
 		}
 	}
