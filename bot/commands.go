@@ -9,80 +9,6 @@ import (
 	"github.com/storybot/storybot/knowledge"
 )
 
-// command is what a message asks for.
-type command struct {
-	name    string // ask, quote, digest, stories, changes, storyadd, help
-	arg     string
-	unknown string // a command word we do not know, for the help text
-}
-
-// commandNames are the commands every platform understands, as words at
-// the start of a message ("quote Peskov") or as slash commands.
-var commandNames = map[string]string{
-	"ask": "ask", "quote": "quote", "quotes": "quote", "digest": "digest", "stories": "stories",
-	"story": "stories", "help": "help", "?": "help", "changes": "changes", "change": "changes", "updates": "changes",
-}
-
-// subcommand turns "story add <url>" into the storyadd command; every
-// other command passes through.
-func subcommand(c command) command {
-	if c.name != "stories" {
-		return c
-	}
-	first, rest, _ := strings.Cut(c.arg, " ")
-	if strings.EqualFold(first, "add") {
-		return command{name: "storyadd", arg: strings.TrimSpace(rest)}
-	}
-	return c
-}
-
-// parseCommand reads the command in m. Plain text is a question; a
-// leading "/word" that is not a command gets the help text.
-func parseCommand(m Message) command {
-	if m.Command != "" {
-		name := strings.ToLower(strings.TrimPrefix(m.Command, "/"))
-		if n, ok := commandNames[name]; ok {
-			return subcommand(command{name: n, arg: strings.TrimSpace(m.Text)})
-		}
-		return command{name: "help", unknown: m.Command}
-	}
-	text := strings.TrimSpace(m.Text)
-	if text == "" {
-		return command{name: "help"}
-	}
-	first, rest, _ := strings.Cut(text, " ")
-	word := strings.ToLower(strings.TrimRight(first, ":,"))
-	slash := strings.HasPrefix(word, "/")
-	word = strings.TrimPrefix(word, "/")
-	if n, ok := commandNames[word]; ok {
-		// "help" or "stories" followed by words is still the command, but
-		// "ask"/"quote" with nothing after them need an argument.
-		return subcommand(command{name: n, arg: strings.TrimSpace(rest)})
-	}
-	if slash {
-		return command{name: "help", unknown: first}
-	}
-	return command{name: "ask", arg: text}
-}
-
-const helpText = "I answer questions about the news stories I follow, quoting them word for word with paragraph citations (¶N).\n" +
-	"• Ask me anything: `why was the meeting put on hold?` — in a thread I remember the earlier question, so `why?` works.\n" +
-	"• `quote <who or topic>` — what someone actually said (`quote Peskov`), or quotations on a topic.\n" +
-	"• `digest` — the key points of each story.\n" +
-	"• `stories` — the stories I know.\n" +
-	"• `changes [story]` — what changed in the newest version of a story, with ¶ citations.\n" +
-	"• `story add <url>` — add a story from a web page (admins only).\n" +
-	"• `help` — this message.\n" +
-	"When a story doesn't say, I tell you so instead of guessing."
-
-func (h *Handler) help(unknown string) Reply {
-	text := helpText
-	if unknown != "" {
-		text = fmt.Sprintf("I don't know the command `%s`.\n\n", unknown) + helpText
-	}
-	return Reply{Kind: KindHelp, Text: text}
-}
-
 func (h *Handler) storiesReply() Reply {
 	stories := h.cfg.Library.Stories()
 	var b strings.Builder
@@ -240,13 +166,9 @@ func (h *Handler) findStory(name string) (*knowledge.Story, bool) {
 	return found, found != nil
 }
 
-// addStory answers `story add <url>`: admins only, http(s) only; the
-// StoryAdder fetches, checks and saves the page.
+// addStory answers `story add <url>` (which only admins reach): http(s)
+// only; the StoryAdder fetches, checks and saves the page.
 func (h *Handler) addStory(ctx context.Context, m Message, rawURL string) Reply {
-	if !h.isAdmin(m) {
-		h.log.Info("story add refused: not an admin", "platform", m.Platform, "user", m.User)
-		return Reply{Kind: KindNotice, Text: "Sorry — only storybot's admins can add stories. Ask one of them to add it for you."}
-	}
 	if h.cfg.Stories == nil {
 		return Reply{Kind: KindNotice, Text: "Adding stories from chat is not enabled here."}
 	}

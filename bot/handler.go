@@ -154,6 +154,7 @@ type Handler struct {
 	threads     *threadStore
 	limiter     *limiter
 	cache       *lruCache
+	commands    *commandIndex
 	llmDisabled atomic.Bool
 }
 
@@ -187,11 +188,12 @@ func NewHandler(cfg Config) *Handler {
 		cfg.Limits.MaxQuestionLen = knowledge.MaxQuestionLen
 	}
 	return &Handler{
-		cfg:     cfg,
-		log:     cfg.Logger,
-		threads: newThreadStore(cfg.Threads, cfg.Now),
-		limiter: newLimiter(cfg.Limits, cfg.Now),
-		cache:   newLRUCache(cfg.CacheSize, cfg.CacheTTL, cfg.Now),
+		cfg:      cfg,
+		log:      cfg.Logger,
+		threads:  newThreadStore(cfg.Threads, cfg.Now),
+		limiter:  newLimiter(cfg.Limits, cfg.Now),
+		cache:    newLRUCache(cfg.CacheSize, cfg.CacheTTL, cfg.Now),
+		commands: newCommandIndex(Commands()),
 	}
 }
 
@@ -208,27 +210,36 @@ func (h *Handler) Handle(ctx context.Context, m Message, w ReplyWriter) (err err
 			err = w.WriteReply(ctx, Reply{Kind: KindNotice, Text: "Sorry — something went wrong while answering that. The team has been told; please try again."})
 		}
 	}()
-	cmd := parseCommand(m)
-	switch cmd.name {
-	case "help":
-		return w.WriteReply(ctx, h.help(cmd.unknown))
-	case "stories":
-		return w.WriteReply(ctx, h.storiesReply())
-	case "digest":
-		return w.WriteReply(ctx, h.digest(ctx))
-	case "changes":
-		return w.WriteReply(ctx, h.changes(ctx, cmd.arg))
-	case "storyadd":
-		return w.WriteReply(ctx, h.addStory(ctx, m, cmd.arg))
+	c, arg, unknown := h.commands.parse(m)
+	if c == nil {
+		return w.WriteReply(ctx, h.help(unknown))
 	}
-	if len(cmd.arg) > h.cfg.Limits.MaxQuestionLen {
+	return h.run(ctx, call{cmd: c, msg: m, arg: arg, w: w})
+}
+
+// runAsk answers the ask command, a question.
+func (h *Handler) runAsk(ctx context.Context, c call) error {
+	return h.question(ctx, c, true, func(q string) (Reply, error) { return h.answer(ctx, c.msg, q, c.w) })
+}
+
+// runQuote answers the quote command: what someone said.
+func (h *Handler) runQuote(ctx context.Context, c call) error {
+	return h.question(ctx, c, false, func(q string) (Reply, error) { return h.quotes(q), nil })
+}
+
+// question runs a command that searches the stories (ask, quote): the
+// length cap, cleaning, the rate caps, then answer; record logs the
+// question and its latency.
+func (h *Handler) question(ctx context.Context, c call, record bool, answer func(q string) (Reply, error)) error {
+	m, w := c.msg, c.w
+	if len(c.arg) > h.cfg.Limits.MaxQuestionLen {
 		return w.WriteReply(ctx, Reply{Kind: KindNotice, Text: fmt.Sprintf(
 			"That message is too long for me (%d characters; the limit is %d). Could you ask a shorter question?",
-			len(cmd.arg), h.cfg.Limits.MaxQuestionLen)})
+			len(c.arg), h.cfg.Limits.MaxQuestionLen)})
 	}
-	arg := knowledge.CleanText(cmd.arg)
+	arg := knowledge.CleanText(c.arg)
 	if arg == "" {
-		return w.WriteReply(ctx, h.help(""))
+		return w.WriteReply(ctx, usageReply(c.cmd))
 	}
 	if wait, ok := h.limiter.allow(m); !ok {
 		if h.cfg.Observer != nil {
@@ -238,19 +249,12 @@ func (h *Handler) Handle(ctx context.Context, m Message, w ReplyWriter) (err err
 			"You're asking faster than I can keep up — please try again in %s.", roundWait(wait))})
 	}
 	start := h.cfg.Now()
-	var r Reply
-	switch cmd.name {
-	case "quote":
-		r = h.quotes(arg)
-	default:
-		r, err = h.answer(ctx, m, arg, w)
-		if err != nil {
-			return err
-		}
+	r, err := answer(arg)
+	if err != nil {
+		return err
 	}
-	latency := h.cfg.Now().Sub(start)
-	if cmd.name != "quote" {
-		h.record(ctx, m, r, latency)
+	if record {
+		h.record(ctx, m, r, h.cfg.Now().Sub(start))
 	}
 	return w.WriteReply(ctx, r)
 }
@@ -465,6 +469,28 @@ func (h *Handler) SpeakerNames(prefix string, limit int) []string {
 		}
 	}
 	return out
+}
+
+// Suggest returns up to limit suggestions from src for an argument being
+// typed (prefix), for autocomplete: speakers' names, or story ids.
+func (h *Handler) Suggest(src Autocomplete, prefix string, limit int) []string {
+	switch src {
+	case AutocompleteSpeakers:
+		return h.SpeakerNames(prefix, limit)
+	case AutocompleteStories:
+		p := strings.ToLower(strings.TrimSpace(prefix))
+		var out []string
+		for _, s := range h.cfg.Library.Stories() {
+			if limit > 0 && len(out) == limit {
+				break
+			}
+			if strings.Contains(strings.ToLower(s.ID), p) || matchesPrefix(s.Title, p) {
+				out = append(out, s.ID)
+			}
+		}
+		return out
+	}
+	return nil
 }
 
 // matchesPrefix reports whether s or one of its words starts with p.

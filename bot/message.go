@@ -36,8 +36,9 @@ type Message struct {
 	User   string
 	Text   string
 	DM     bool
-	// Command is set when the message came from a slash command ("ask",
-	// "quote", "digest", "stories", "help"); Text then holds its argument.
+	// Command is set when the message came from a slash command: a name
+	// or alias of one of Commands ("quote", "/quotes"), or an unknown word
+	// the help will name. Text then holds its argument.
 	Command string
 	// Raw holds the SDK event for adapters that need it back; the handler
 	// never looks inside.

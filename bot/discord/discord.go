@@ -1,9 +1,9 @@
 // Package discord connects storybot to Discord. It receives mentions and
-// direct messages over the gateway, and the application commands /ask,
-// /quote (with speaker autocomplete) and /digest plus 👍/👎 button clicks
-// over the gateway or an HTTP interactions endpoint; it turns them into
-// bot.Messages for one handler and renders the handler's bot.Replies as
-// embeds.
+// direct messages over the gateway, and the application commands that
+// bot.Commands offers on Discord (/ask, /quote with speaker autocomplete,
+// /digest) plus 👍/👎 button clicks over the gateway or an HTTP
+// interactions endpoint; it turns them into bot.Messages for one handler
+// and renders the handler's bot.Replies as embeds.
 //
 // The handler owns answering, rate caps and refusals; this package owns
 // only Discord: the gateway connection and its resumes, the three-second
@@ -31,12 +31,12 @@ import (
 	"github.com/storybot/storybot/bot"
 )
 
-// Handler answers messages, records feedback and suggests speakers;
-// *bot.Handler is one.
+// Handler answers messages, records feedback and suggests values for
+// autocomplete; *bot.Handler is one.
 type Handler interface {
 	Handle(ctx context.Context, m bot.Message, w bot.ReplyWriter) error
 	RecordFeedback(ctx context.Context, f bot.Feedback) error
-	SpeakerNames(prefix string, limit int) []string
+	Suggest(src bot.Autocomplete, prefix string, limit int) []string
 }
 
 // Options configure an Adapter. Token is required unless HTTPOnly is set;

@@ -17,25 +17,48 @@ import (
 // maxChoices is the most autocomplete choices Discord shows.
 const maxChoices = 25
 
-// Commands is the application commands the adapter registers: /ask
-// question:, /quote who: (with autocomplete) and /digest.
+// Commands is the application commands the adapter registers: every
+// bot.Commands entry offered on Discord, with its argument as a string
+// option (autocompleted when the argument has a suggestion source).
 func Commands() []*discordgo.ApplicationCommand {
-	dm := true
-	return []*discordgo.ApplicationCommand{
-		{Name: "ask", Description: "Ask a question about the news stories I follow", DMPermission: &dm,
-			Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionString,
-				Name: "question", Description: "What do you want to know?", Required: true, MaxLength: 1000}}},
-		{Name: "quote", Description: "What someone actually said, word for word, with citations", DMPermission: &dm,
-			Options: []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionString,
-				Name: "who", Description: "A person quoted in the stories, or a topic", Required: true,
-				Autocomplete: true, MaxLength: 200}}},
-		{Name: "digest", Description: "The key points of each story", DMPermission: &dm},
+	var out []*discordgo.ApplicationCommand
+	for _, c := range bot.Commands() {
+		if !c.Discord {
+			continue
+		}
+		dm := true
+		ac := &discordgo.ApplicationCommand{Name: c.Name, Description: c.Description(), DMPermission: &dm}
+		if arg := c.Arg; arg != nil {
+			ac.Options = []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionString,
+				Name: arg.Name, Description: arg.Description, Required: arg.Required,
+				Autocomplete: arg.Autocomplete != bot.AutocompleteNone, MaxLength: arg.MaxLength}}
+		}
+		out = append(out, ac)
 	}
+	return out
 }
 
-// commandOptions names each command's required option, for the error a
-// user sees when it is missing.
-var commandOptions = map[string]string{"ask": "question", "quote": "who"}
+// offered returns the bot command a Discord application command runs, if
+// it is one the adapter registers.
+func offered(name string) (bot.Command, bool) {
+	c, ok := bot.FindCommand(name)
+	if !ok || !c.Discord || c.Name != name {
+		return bot.Command{}, false
+	}
+	return c, true
+}
+
+// slashList names the commands offered on Discord: "`/ask`, `/quote` or `/digest`".
+func slashList() string {
+	var names []string
+	for _, c := range Commands() {
+		names = append(names, "`/"+c.Name+"`")
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
 
 // registerCommands replaces the application's commands with Commands in
 // one bulk overwrite: in the configured guild (instant) or globally. A
@@ -106,7 +129,7 @@ func (a *Adapter) onInteraction(parent context.Context, i *discordgo.Interaction
 		default:
 			a.event(EventMalformed)
 			a.log.Warn("discord: interaction type not handled", "type", int(i.Type))
-			a.ephemeral(ctx, resp, "Sorry, I don't know what to do with that. Try `/ask`, `/quote` or `/digest`.")
+			a.ephemeral(ctx, resp, "Sorry, I don't know what to do with that. Try "+slashList()+".")
 		}
 	})
 }
@@ -139,11 +162,11 @@ func (a *Adapter) onCommand(ctx context.Context, i *discordgo.Interaction, resp 
 		return
 	}
 	text := ""
-	if opt, want := commandOptions[data.Name]; want {
-		text = optionString(data.Options, opt)
-		if strings.TrimSpace(text) == "" {
+	if c, ok := offered(data.Name); ok && c.Arg != nil {
+		text = optionString(data.Options, c.Arg.Name)
+		if c.Arg.Required && strings.TrimSpace(text) == "" {
 			a.ephemeral(ctx, resp, fmt.Sprintf("`/%s` needs `%s:` — for example `/%s %s: %s`.",
-				data.Name, opt, data.Name, opt, example(data.Name)))
+				c.Name, c.Arg.Name, c.Name, c.Arg.Name, firstExample(c)))
 			return
 		}
 	}
@@ -154,11 +177,12 @@ func (a *Adapter) onCommand(ctx context.Context, i *discordgo.Interaction, resp 
 	a.answer(ctx, m, w)
 }
 
-func example(cmd string) string {
-	if cmd == "quote" {
-		return "Peskov"
+// firstExample is c's first example argument, or its argument's hint.
+func firstExample(c bot.Command) string {
+	if len(c.Examples) > 0 && c.Examples[0] != "" {
+		return c.Examples[0]
 	}
-	return "why was the meeting put on hold?"
+	return c.Arg.Hint
 }
 
 // optionString returns the string value of option name, or "".
@@ -175,17 +199,25 @@ func optionString(opts []*discordgo.ApplicationCommandInteractionDataOption, nam
 	return ""
 }
 
-// onAutocomplete suggests speakers for /quote who: as the user types.
+// onAutocomplete suggests values for the option being typed, from the
+// suggestion source its bot.Arg names (speakers for /quote who:).
 func (a *Adapter) onAutocomplete(ctx context.Context, i *discordgo.Interaction, resp responder) {
 	var choices []*discordgo.ApplicationCommandOptionChoice
-	if data, ok := i.Data.(discordgo.ApplicationCommandInteractionData); ok && data.Name == "quote" {
-		typed := ""
+	data, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
+	c, known := offered(data.Name)
+	if ok && known && c.Arg != nil && c.Arg.Autocomplete != bot.AutocompleteNone {
+		typed, focused := "", false
 		for _, o := range data.Options {
-			if o != nil && o.Focused {
+			if o != nil && o.Focused && o.Name == c.Arg.Name {
 				typed, _ = o.Value.(string)
+				focused = true
 			}
 		}
-		for _, name := range a.h.SpeakerNames(typed, maxChoices) {
+		var names []string
+		if focused {
+			names = a.h.Suggest(c.Arg.Autocomplete, typed, maxChoices)
+		}
+		for _, name := range names {
 			if name == "" || utf8.RuneCountInString(name) > 100 {
 				continue
 			}

@@ -8,15 +8,72 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	slackapi "github.com/slack-go/slack"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/storybot/storybot/bot"
 )
+
+const manifestPath = "../../slack-app-manifest.yaml"
+
+// The committed manifest is exactly what `storybot manifest slack`
+// prints, so a command added to bot.Commands cannot be missing from it.
+// Run `go test ./bot/slack -run Manifest -update` to rewrite it.
+func TestCommittedManifestIsTheGeneratedOne(t *testing.T) {
+	want, err := Manifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		if err := os.WriteFile(manifestPath, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(manifestPath)
+	if err != nil {
+		t.Fatalf("read manifest: %v", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("slack-app-manifest.yaml differs from Manifest() (-generated +committed); "+
+			"run go test ./bot/slack -run Manifest -update:\n%s", diff)
+	}
+}
+
+// Every command the table offers on Slack is a slash command in the
+// manifest, under its own name, running itself, and no other is.
+func TestSlashCommandsAreTheOnesTheTableOffersOnSlack(t *testing.T) {
+	var want []string
+	for _, c := range bot.Commands() {
+		if c.Slack {
+			want = append(want, "/"+c.Name)
+		}
+	}
+	got := slices.Sorted(maps.Keys(DefaultCommands()))
+	if !slices.Equal(got, slices.Sorted(slices.Values(want))) {
+		t.Fatalf("DefaultCommands %v, want %v", got, want)
+	}
+	for slash, name := range DefaultCommands() {
+		t.Run(slash+" runs the command it is named after", func(t *testing.T) {
+			if "/"+name != slash {
+				t.Errorf("%s runs %q", slash, name)
+			}
+		})
+	}
+	t.Run("today's slash commands are all still offered", func(t *testing.T) {
+		for _, slash := range []string{"/ask", "/quote", "/digest"} {
+			if _, ok := DefaultCommands()[slash]; !ok {
+				t.Errorf("%s is no longer offered", slash)
+			}
+		}
+	})
+}
 
 // The manifest users paste into Slack must ask for exactly what the code
 // handles: a missing event means a feature silently never fires, a
 // missing command means /ask does nothing.
 func TestManifestMatchesWhatTheAdapterHandles(t *testing.T) {
-	data, err := os.ReadFile("../../slack-app-manifest.yaml")
+	data, err := os.ReadFile(manifestPath)
 	if err != nil {
 		t.Fatalf("read manifest: %v", err)
 	}
@@ -59,8 +116,9 @@ func TestManifestMatchesWhatTheAdapterHandles(t *testing.T) {
 			if strings.TrimSpace(c.Description) == "" {
 				t.Errorf("%s has no description", c.Command)
 			}
-			if c.Command != "/digest" && strings.TrimSpace(c.UsageHint) == "" {
-				t.Errorf("%s has no usage hint", c.Command)
+			cmd, ok := bot.FindCommand(c.Command)
+			if ok && cmd.Arg != nil && strings.TrimSpace(c.UsageHint) == "" {
+				t.Errorf("%s takes an argument but has no usage hint", c.Command)
 			}
 		}
 		slices.Sort(got)

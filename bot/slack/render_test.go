@@ -17,7 +17,7 @@ import (
 	"github.com/storybot/storybot/bot"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current rendering")
+var update = flag.Bool("update", false, "rewrite testdata/*.golden and slack-app-manifest.yaml from the code")
 
 const storyURL = "https://www.cnn.com/2025/10/21/politics/rubio-lavrov-meeting-trump-putin?a=1&b=2"
 

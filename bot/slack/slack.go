@@ -87,10 +87,15 @@ const (
 	EventError       = "error"        // answering or delivering failed
 )
 
-// DefaultCommands is the slash commands storybot registers in
-// slack-app-manifest.yaml and the bot command each one runs.
+// DefaultCommands is the slash commands storybot declares in
+// slack-app-manifest.yaml (SlashCommands) and the bot command each one
+// runs: "/ask" → "ask".
 func DefaultCommands() map[string]string {
-	return map[string]string{"/ask": "ask", "/quote": "quote", "/digest": "digest"}
+	out := map[string]string{}
+	for _, c := range SlashCommands() {
+		out[c.Command] = c.Runs
+	}
+	return out
 }
 
 // BotEvents is the Events API bot events the adapter acts on, as named in
@@ -104,8 +109,11 @@ func BotEvents() []string {
 // BotScopes is the OAuth bot scopes the adapter needs for BotEvents and
 // the Web API calls it makes.
 func BotScopes() []string {
-	return []string{"app_mentions:read", "channels:history", "chat:write", "commands",
-		"groups:history", "im:history", "im:read", "im:write"}
+	var out []string
+	for _, s := range botScopes {
+		out = append(out, s.Name)
+	}
+	return out
 }
 
 // Limits and timings of the adapter.

@@ -46,6 +46,7 @@ Usage:
   storybot add [flags] PATH|URL       save a story file or a news page into the stories folder
   storybot serve [--config FILE]      run the Slack and Discord bots, digests, /healthz and /metrics
   storybot config check|show          validate the configuration, or print it with secrets redacted
+  storybot manifest slack             print the Slack app manifest (slack-app-manifest.yaml)
   storybot version                    print version information
 
 Flags (ask, quote, stories, chat):
@@ -86,6 +87,8 @@ func run(ctx context.Context, args []string, e env) int {
 		return runServe(ctx, rest, e)
 	case "config":
 		return runConfig(ctx, rest, e)
+	case "manifest":
+		return runManifest(ctx, rest, e)
 	case "version", "--version":
 		return runVersion(e)
 	case "help", "-h", "--help":

@@ -275,14 +275,27 @@ func (s *service) handlerConfig() (bot.Config, error) {
 	return hc, nil
 }
 
+// slackCommands maps slash commands to bot commands: those the manifest
+// declares (slack.DefaultCommands), with the renames of slack.commands
+// ("ask": "/news") in place of their default names.
+func slackCommands(renames map[string]string) map[string]string {
+	commands := slack.DefaultCommands()
+	for name, slash := range renames {
+		for def, runs := range commands {
+			if runs == name {
+				delete(commands, def)
+			}
+		}
+		commands[slash] = name
+	}
+	return commands
+}
+
 // addSlack wires the Slack adapter: Socket Mode runs its own connection;
 // HTTP mode mounts its endpoints on the service's server.
 func (s *service) addSlack() (*slack.Adapter, error) {
 	c := s.cfg.Slack
-	commands := map[string]string{}
-	for cmd, name := range c.Commands {
-		commands[name] = cmd
-	}
+	commands := slackCommands(c.Commands)
 	a, err := slack.New(s.handler, slack.Options{
 		BotToken: c.BotToken, AppToken: c.AppToken, SigningSecret: c.SigningSecret,
 		APIURL: c.APIURL, SocketMode: s.cfg.SlackSocketMode(), Commands: commands,
