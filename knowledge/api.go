@@ -36,6 +36,9 @@ type Answer struct {
 	// Meta is true when the question was about the story itself (author,
 	// date, outlet) and was answered from its header.
 	Meta bool
+	// Why holds the features and probability behind the decision to
+	// answer or decline (zero for header and "what did X say" answers).
+	Why Explanation
 }
 
 // AskOptions tune a question.
@@ -48,8 +51,10 @@ type AskOptions struct {
 	MaxCitations int
 	// Story restricts the search to one story id; empty searches all.
 	Story string
-	// Strictness overrides the abstention threshold (AbstainStrict,
-	// AbstainNormal, AbstainLenient); zero means AbstainNormal.
+	// Strictness overrides the abstention threshold, the probability
+	// that the stories do not answer above which a question is declined
+	// (AbstainStrict, AbstainNormal, AbstainLenient); zero means
+	// AbstainNormal.
 	Strictness float64
 }
 

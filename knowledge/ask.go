@@ -3,23 +3,11 @@ package knowledge
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
-)
-
-// Abstention thresholds: a question is answered only when the best
-// paragraph covers at least this share of its content words, weighted by
-// rarity. Calibrated on the dev question set (testdata/questions.jsonl)
-// with a margin on both sides.
-const (
-	AbstainStrict  = 0.5
-	AbstainNormal  = 0.35
-	AbstainLenient = 0.25
 )
 
 // CleanText makes user text safe to process and echo: control characters
@@ -80,17 +68,20 @@ func (l *Library) Ask(question string, opts AskOptions) (Answer, error) {
 	}
 	all := ranked
 	ranked = sn.coveringStories(qr, ranked)
-	if len(ranked) == 0 || sn.abstain(qr, ranked, opts) {
-		ranked = all
+	if len(ranked) == 0 && len(all) > 0 {
+		qr.unknownNames = max(qr.unknownNames, 1) // no one story knows all the names asked about
+	}
+	ans.Why = sn.explain(qr, ranked, opts)
+	if len(ranked) == 0 || ans.Why.Declined() {
 		ans.Abstained = true
 		ans.Text = "The story doesn't say."
 		if len(sn.stories) > 1 {
 			ans.Text = "The stories don't say."
 		}
-		if len(ranked) > 0 {
-			c := sn.citation(ranked[0])
-			ans.Closest = &c
-			ans.Text += fmt.Sprintf(" Closest passage: %s (it does not answer this).", sn.marker(c))
+		closest := sn.closest(all)
+		if closest != nil {
+			ans.Closest = closest
+			ans.Text += fmt.Sprintf(" Closest passage: %s (it does not answer this).", sn.marker(*closest))
 		}
 		return ans, nil
 	}
@@ -201,8 +192,25 @@ func sentenceEnd(p *Paragraph, off int) int {
 	return off + 1
 }
 
+// closest names the passage nearest a question the stories do not
+// answer: its best sentence, or, when no word of it matched (only typos,
+// only function words, another language), the lead of the newest story.
+func (sn *snapshot) closest(ranked []scored) *Citation {
+	if len(ranked) > 0 {
+		c := sn.citation(ranked[0])
+		return &c
+	}
+	for d := range sn.docs {
+		if len(sn.docs[d].pix.sents) > 0 {
+			c := sn.citation(scored{doc: int32(d)})
+			return &c
+		}
+	}
+	return nil
+}
+
 // coveringStories keeps the ranked sentences of the stories that know
-// the question's focus and proper nouns together (storyCovers).
+// the question's proper nouns together (storyCovers).
 func (sn *snapshot) coveringStories(qr query, ranked []scored) []scored {
 	if len(sn.stories) < 2 {
 		return ranked // the library-wide tests in abstain decide alone
@@ -288,17 +296,23 @@ func (l *Library) Covered(question string, opts AskOptions) bool {
 // qterm is one content word of a question with the words that may stand
 // in for it.
 type qterm struct {
-	surface string
-	alts    []alt // alts[0] is the word itself
+	surface string // the index term
+	lower   string // the word as asked, in lower case
+	alts    []alt  // alts[0] is the word itself when some story uses it
 	idf     float64
-	weight  float64 // 1 for the question's words, less for thread context
+	weight  float64 // 1 for the question's words, less for thread context and titles
 	name    bool    // a personal name or other proper noun
 	known   bool    // some story uses the word itself
+	title   bool    // part of a title that stands for a person
+	ctx     bool    // from the thread's earlier messages, not the question
+	// dateline is true for a year or month of a story's date.
+	dateline bool
 }
 
 type alt struct {
 	id       uint32
 	strength float64
+	vec      bool // a GloVe neighbour: evidence of topic, not of meaning
 }
 
 type queryKind uint8
@@ -314,53 +328,67 @@ const (
 )
 
 type query struct {
-	text      string
-	terms     []qterm
-	kind      queryKind
-	quote     bool     // asks what someone said
-	modal     bool     // asks what could or might happen
-	speakers  []string // canonical speakers the question names
-	unknownPN bool     // names a proper noun no story mentions
-	// unknownFocus is true when the thing the question is about (its
-	// subject: "the weather" in "What will the weather be like …") is a
-	// word no story uses, nor any stand-in for it.
-	unknownFocus bool
-	// toks are the question's own tokens; focus is its subject and
-	// proper the indexes in toks of its proper nouns, which the story
-	// answering must know together (see storyCovers).
+	text     string
+	terms    []qterm
+	kind     queryKind
+	quote    bool     // asks what someone said
+	modal    bool     // asks what could or might happen
+	speakers []string // canonical speakers the question names
+	// unknownNames counts the proper nouns of the question that no story
+	// mentions, itself or through a stand-in.
+	unknownNames int
+	// toks are the question's own tokens and proper the indexes in toks
+	// of its proper nouns, which the story answering must know together
+	// (see storyCovers).
 	toks   []token
-	focus  []token
 	proper []int
 	// unquoted is the full name of a person the question asks the words
 	// of whom the stories mention but never quote.
 	unquoted string
+	// corrected lists the misspelt words the question was read with.
+	corrected []correction
+	// focus are the indexes in terms of the words the question asks
+	// about: the noun after "what" or "which" ("what rocket"), the
+	// subject after the auxiliary ("what was the vote count"), the word
+	// after "how" ("how old"), and the last word ("how much did it cost").
+	focus []int
 }
 
 var (
 	sayRe     = regexp.MustCompile(`(?i)\b(say|said|says|tell|told|quote|quoted|describe|described|call|called|put it|words|statement|claim|respond|response|react)\b`)
 	howLongRe = regexp.MustCompile(`(?i)^how (long|much time)\b|\bhow long\b|\bfor how long\b`)
 	howManyRe = regexp.MustCompile(`(?i)\bhow (many|much)\b|\bwhat (number|percentage|share)\b`)
-	whenRe    = regexp.MustCompile(`(?i)^(when|what (day|date|time|week|month|year)|on what (day|date)|which day)\b|\bwhen\b`)
-	whereRe   = regexp.MustCompile(`(?i)^(where|in what (city|country|place)|in which)\b|\bwhere\b`)
+	whenRe    = regexp.MustCompile(`(?i)^(when|which day)\b|\b(what|which) (day|date|time|week|month|year)\b|\bwhen\b`)
+	whereRe   = regexp.MustCompile(`(?i)^(where|in what (city|country|place)|in which)\b|\bwhere\b|\b(what|which) (city|cities|country|countries|state|states|town|towns|place|places|region|regions|nation|nations|county|counties|location|locations)\b`)
 	whyRe     = regexp.MustCompile(`(?i)^(why|what (caused|led|prompted)|for what reason)\b|\bwhy\b|\breason\b`)
 	whoRe     = regexp.MustCompile(`(?i)^(who|whom|whose)\b`)
 )
 
 func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
-	qr := query{text: q}
+	// Misspelt words are read as the library word they misspell, so the
+	// question's type and terms come from what the reader meant.
+	var fixes []correction
+	if spellingOn {
+		q, fixes = sn.correctSpelling(q)
+	}
+	qr := query{text: q, corrected: fixes}
 	// Each pattern runs only when the question holds a word it needs.
 	lower, odd := strings.ToLower(q), oddFold(q)
 	may := func(subs ...string) bool { return odd || containsAny(lower, subs) }
 	switch {
+	case may("how ") && strings.Contains(lower, "how long ago"):
+		qr.kind = qWhen // an age, not a duration
 	case may("how ") && howLongRe.MatchString(q):
 		qr.kind = qHowLong
+	case may("how old", "what age"):
+		qr.kind = qHowMany
 	case may("how ", "what ") && howManyRe.MatchString(q):
 		qr.kind = qHowMany
 	case may("why", "what ", "reason") && whyRe.MatchString(q):
 		qr.kind = qWhy
-	case may("when", "what ", "which day") && whenRe.MatchString(q):
+	case may("when", "what ", "which ") && whenRe.MatchString(q):
 		qr.kind = qWhen
-	case may("where", "in what", "in which") && whereRe.MatchString(q):
+	case may("where", "what ", "which ") && whereRe.MatchString(q):
 		qr.kind = qWhere
 	case may("who") && whoRe.MatchString(q):
 		qr.kind = qWho
@@ -372,132 +400,6 @@ func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
 		sn.addTerms(&qr, CleanText(opts.Context), 0.4)
 	}
 	return qr
-}
-
-// addTerms adds the content words of text to the query at weight w.
-func (sn *snapshot) addTerms(qr *query, text string, w float64) {
-	toks := tokenize(text)
-	lowerWords := map[string]bool{}
-	for _, t := range toks {
-		lowerWords[t.Lower] = true
-	}
-	// Titles the stories put before a name stand for that person: "the
-	// Russian president" → Putin. The title's words then search as the name.
-	titleWord := map[string]bool{}
-	var titleTerms []qterm
-	var titleSurnames []string
-	titles := sn.matchTitles(lowerWords)
-	if distinctSurnames(titles) > maxTitledSayers {
-		titles = nil // "the finance minister" of many stories names nobody in particular
-	}
-	for _, tr := range titles {
-		titleSurnames = append(titleSurnames, tr.Surname)
-		for _, tw := range strings.Fields(tr.Title) {
-			titleWord[strings.ToLower(tw)] = true
-		}
-		if id, ok := lookupTerm(normTerm(tr.Surname)); ok {
-			titleTerms = append(titleTerms, qterm{surface: normTerm(tr.Surname), alts: []alt{{id: id, strength: 1}},
-				idf: sn.idf(id, true), weight: w, name: true, known: true})
-		}
-	}
-	// Date phrases ("next week", "on Monday") narrow a question but are
-	// not its topic, so they count half.
-	dateTok := map[int]bool{}
-	for _, m := range datePhrases(text) {
-		for i, t := range toks {
-			if t.Start >= m[0] && t.End <= m[1] {
-				dateTok[i] = true
-			}
-		}
-	}
-	frame := map[string]bool{}
-	if w == 1 {
-		for _, f := range frameWords[qr.kind] {
-			frame[f] = true
-		}
-	}
-	maxIDF := sn.idf(0, false)
-	for i, t := range toks {
-		lw := t.Lower
-		if isStop(lw) || titleWord[lw] {
-			continue
-		}
-		if _, ok := speechFrame[lw]; ok {
-			if w == 1 {
-				qr.quote = true
-			}
-			continue
-		}
-		if frame[lw] || frame[t.Term] {
-			continue
-		}
-		if slices.ContainsFunc(qr.terms, func(x qterm) bool { return x.surface == t.Term }) {
-			continue
-		}
-		qt := qterm{surface: t.Term, weight: w}
-		if dateTok[i] {
-			qt.weight = w / 2
-		}
-		id, ok := lookupTerm(t.Term)
-		known := ok && sn.df(id) > 0
-		qt.known = known
-		if known {
-			qt.idf = sn.idf(id, true)
-			qt.alts = []alt{{id: id, strength: 1}}
-		} else {
-			qt.idf = maxIDF
-		}
-		// Proper nouns: capitalised words after the first, or words the
-		// stories use as names.
-		qt.name = (t.Cap && i > 0 && !isAcronymStop(t.Word)) || sn.isName(lw)
-		if qt.name && t.Cap && w == 1 {
-			qr.proper = append(qr.proper, i)
-		}
-		if qt.name && !known && w == 1 && t.Cap && !hasKnownNeighbour(sn, toks, i) {
-			qr.unknownPN = true
-		}
-		for _, r := range related[t.Term] {
-			if rid, ok := lookupTerm(r); ok && sn.df(rid) > 0 {
-				qt.alts = append(qt.alts, alt{id: rid, strength: 0.6})
-			}
-		}
-		for _, r := range metonyms[t.Term] {
-			if rid, ok := lookupTerm(r); ok && sn.df(rid) > 0 {
-				qt.alts = append(qt.alts, alt{id: rid, strength: 0.8})
-			}
-		}
-		qr.terms = append(qr.terms, qt)
-	}
-	for _, tt := range titleTerms {
-		if !slices.ContainsFunc(qr.terms, func(x qterm) bool { return x.surface == tt.surface }) {
-			qr.terms = append(qr.terms, tt)
-		}
-	}
-	if w == 1 {
-		qr.speakers = sn.namedSpeakers(toks)
-		qr.modal = hasModal(text)
-		qr.toks = toks
-		qr.focus = focusOf(toks, frame)
-		qr.unknownFocus = sn.focusUnknown(qr.focus)
-		if qr.quote {
-			qr.unquoted = sn.unquotedSayer(toks)
-			sayers := sn.reportedSayers(toks)
-			// "What did the economy minister say": a title stands for the
-			// person, unless many stories have someone of that title.
-			var titled []string
-			for _, sur := range titleSurnames {
-				titled = append(titled, sn.sayers[sur]...)
-			}
-			if len(titled) <= maxTitledSayers {
-				sayers = append(sayers, titled...)
-			}
-			for _, name := range sayers {
-				if !slices.Contains(qr.speakers, name) {
-					qr.speakers = append(qr.speakers, name)
-				}
-			}
-		}
-	}
 }
 
 // sayWords are the words that ask for someone's words.
@@ -610,126 +512,6 @@ func (sn *snapshot) storyUses(si int, term string) bool {
 		}
 	}
 	return false
-}
-
-// storyCovers reports whether story si knows what the question is about
-// and every proper noun it names, together: a question about the weather
-// in Budapest is not answered by one story about the weather and another
-// about Budapest. With one story this is the library-wide test that
-// unknownFocus and unknownPN already made.
-func (sn *snapshot) storyCovers(si int, qr query) bool {
-	if len(qr.focus) > 0 {
-		known := false
-		for _, t := range qr.focus {
-			if sn.storyUses(si, t.Term) || slices.ContainsFunc(related[t.Term], func(r string) bool { return sn.storyUses(si, r) }) ||
-				slices.ContainsFunc(metonyms[t.Term], func(r string) bool { return sn.storyUses(si, r) }) {
-				known = true
-				break
-			}
-		}
-		if !known {
-			return false
-		}
-	}
-	s := sn.stories[si]
-	for _, i := range qr.proper {
-		if sn.storyUses(si, qr.toks[i].Term) {
-			continue
-		}
-		// "Sergei Lavrov" when the story spells "Sergey": a known neighbour.
-		neighbour := false
-		for _, j := range []int{i - 1, i + 1} {
-			if j >= 0 && j < len(qr.toks) && qr.toks[j].Cap && sn.storyUses(si, qr.toks[j].Term) {
-				if _, ok := s.Mentions[strings.ToLower(qr.toks[j].Word)]; ok {
-					neighbour = true
-				}
-			}
-		}
-		if !neighbour {
-			return false
-		}
-	}
-	return true
-}
-
-var (
-	auxWords   = toSet(`did does do will would is was are were could can can't cannot should has have had might may must shall won't wouldn't isn't wasn't aren't weren't didn't doesn't don't hasn't haven't`)
-	whWords    = toSet(`what who whom whose where when why how which`)
-	npSkip     = toSet(`the a an this that these those his her its their our my your any some`)
-	quantWords = toSet(`many much long often far old big large`)
-)
-
-// focusOf finds the thing a question asks about — the subject after
-// its question word and auxiliary ("What will [the weather] be like",
-// "How many [soldiers] have died", "Is [the meeting] still on").
-func focusOf(toks []token, frame map[string]bool) []token {
-	i := 0
-	lw := func(k int) string { return toks[k].Lower }
-	if i < len(toks) {
-		if _, ok := whWords[lw(i)]; ok {
-			i++
-			if i < len(toks) {
-				if _, ok := quantWords[lw(i)]; ok && lw(i-1) == "how" {
-					i++ // "how many soldiers"
-					goto collect
-				} else if lw(i-1) == "what" || lw(i-1) == "which" {
-					// "Which platform did Trump use": the noun names the kind
-					// of answer; the subject follows the auxiliary.
-					for j := i; j < len(toks) && j < i+4; j++ {
-						if _, aux := auxWords[lw(j)]; aux {
-							i = j
-							break
-						}
-					}
-				}
-			}
-		}
-	}
-	if i < len(toks) {
-		if _, ok := auxWords[lw(i)]; ok {
-			i++
-		} else if lw(i-min(i, 1)) != "how" && i > 0 {
-			return nil // no auxiliary: no reliable subject to read
-		}
-	}
-collect:
-	for i < len(toks) {
-		if _, ok := npSkip[lw(i)]; !ok {
-			break
-		}
-		i++
-	}
-	var focus []token
-	for ; i < len(toks) && len(focus) < 4; i++ {
-		w := lw(i)
-		if isStop(w) || frame[w] || frame[toks[i].Term] {
-			break
-		}
-		if _, ok := speechFrame[w]; ok {
-			break
-		}
-		focus = append(focus, toks[i])
-	}
-	return focus
-}
-
-// focusUnknown reports whether no story uses any word of the question's
-// focus or a stand-in for one.
-func (sn *snapshot) focusUnknown(focus []token) bool {
-	if len(focus) == 0 {
-		return false
-	}
-	for _, t := range focus {
-		if id, ok := lookupTerm(t.Term); ok && sn.df(id) > 0 {
-			return false
-		}
-		for _, r := range slices.Concat(related[t.Term], metonyms[t.Term]) {
-			if id, ok := lookupTerm(r); ok && sn.df(id) > 0 {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // hasKnownNeighbour reports whether a capitalised word is part of a name
@@ -888,268 +670,6 @@ func speakerNamed(sp Speaker, words map[string]bool) bool {
 		n++
 	}
 	return n > 0
-}
-
-// scored is a sentence with its relevance.
-type scored struct {
-	doc      int32
-	sent     int
-	score    float64
-	paraCov  float64
-	sentCov  float64
-	bm25     float64
-	position int
-}
-
-// accumulator holds BM25 scores by paragraph during one ranking.
-type accumulator struct {
-	score   []float64
-	touched []int32
-}
-
-var accPool = sync.Pool{New: func() any { return &accumulator{} }}
-
-// rank scores the sentences of the best paragraphs for a query.
-func (sn *snapshot) rank(qr query, story string) []scored {
-	if len(sn.docs) == 0 || len(qr.terms) == 0 {
-		return nil
-	}
-	storyIdx := -1
-	if story != "" {
-		i, ok := sn.byID[story]
-		if !ok {
-			return nil
-		}
-		storyIdx = i
-	}
-	// Scores accumulate in a dense array, one slot per paragraph, reused
-	// across questions; only the slots a posting touched are read and
-	// cleared again.
-	acc := accPool.Get().(*accumulator)
-	defer accPool.Put(acc)
-	if len(acc.score) < len(sn.docs) {
-		acc.score = make([]float64, len(sn.docs))
-	}
-	acc.touched = acc.touched[:0]
-	score := acc.score
-	for _, t := range qr.terms {
-		for _, a := range t.alts {
-			idf := sn.idf(a.id, true)
-			wi := t.weight * a.strength * idf
-			for _, p := range sn.postings(a.id) {
-				if storyIdx >= 0 && sn.docs[p.doc].story != storyIdx {
-					continue
-				}
-				tf := float64(p.tf)
-				norm := tf * (bm25K1 + 1) / (tf + sn.docNorm[p.doc])
-				if score[p.doc] == 0 {
-					acc.touched = append(acc.touched, p.doc)
-				}
-				score[p.doc] += wi * norm
-			}
-		}
-	}
-	if len(acc.touched) == 0 {
-		return nil
-	}
-	type docScore struct {
-		doc   int32
-		score float64
-	}
-	better := func(a, b docScore) bool {
-		return a.score > b.score || a.score == b.score && a.doc < b.doc
-	}
-	// The 12 best paragraphs, best first, kept by insertion.
-	var best [12]docScore
-	docs := best[:0]
-	for _, d := range acc.touched {
-		ds := docScore{d, score[d]}
-		score[d] = 0
-		if len(docs) == len(best) && !better(ds, docs[len(docs)-1]) {
-			continue
-		}
-		if len(docs) < len(best) {
-			docs = append(docs, ds)
-		} else {
-			docs[len(docs)-1] = ds
-		}
-		for i := len(docs) - 1; i > 0 && better(docs[i], docs[i-1]); i-- {
-			docs[i], docs[i-1] = docs[i-1], docs[i]
-		}
-	}
-	top := docs[0].score
-	// "What did X say": the paragraphs where X speaks are candidates even
-	// when they call X "he" and share no word with the question.
-	if qr.quote {
-	speakers:
-		for _, name := range qr.speakers {
-			for _, d := range sn.sayerDocs[name] {
-				if len(docs) >= 2*len(best) {
-					break speakers
-				}
-				if storyIdx >= 0 && sn.docs[d].story != storyIdx {
-					continue
-				}
-				if !slices.ContainsFunc(docs, func(x docScore) bool { return x.doc == d }) {
-					docs = append(docs, docScore{d, top / 2})
-				}
-			}
-		}
-	}
-	nsents := 0
-	for _, ds := range docs {
-		nsents += len(sn.docs[ds.doc].pix.sents)
-	}
-	out := make([]scored, 0, nsents)
-	speakerTerms := qr.speakerTermIDs()
-	for _, ds := range docs {
-		d := sn.docs[ds.doc]
-		paraTerms := d.pix.has
-		if qr.quote && len(speakerTerms) > 0 && slices.ContainsFunc(d.pix.sents, func(sx sentIndex) bool {
-			return sx.sayer != "" && slices.Contains(qr.speakers, sx.sayer)
-		}) {
-			paraTerms = func(id uint32) bool { return d.pix.has(id) || slices.Contains(speakerTerms, id) }
-		}
-		pc := coverage(qr.terms, paraTerms)
-		for si, sx := range d.pix.sents {
-			// A sentence whose sayer is the person a "what did X say"
-			// question names speaks of X even when it says "he".
-			bySpeaker := qr.quote && sx.sayer != "" && slices.Contains(qr.speakers, sx.sayer)
-			sc := coverage(qr.terms, func(id uint32) bool {
-				return slices.Contains(sx.terms, id) || (bySpeaker && slices.Contains(speakerTerms, id))
-			})
-			score := 0.55*sc + 0.30*pc + 0.15*ds.score/top
-			score += cueBonus(qr.kind, sx.feats)
-			if qr.modal && sx.feats&featModal != 0 {
-				score += 0.06
-			}
-			if len(qr.speakers) > 0 && sx.sayer != "" {
-				if slices.Contains(qr.speakers, sx.sayer) {
-					if qr.quote {
-						score += 0.25
-						if sx.speaker == sx.sayer {
-							score += 0.05 // their own words, quoted, before a report of them
-						}
-					} else {
-						score += 0.05
-					}
-				} else if qr.quote {
-					score -= 0.05
-				}
-			}
-			if sc == 0 {
-				score *= 0.5
-			}
-			out = append(out, scored{doc: ds.doc, sent: si, score: score, paraCov: pc, sentCov: sc, bm25: ds.score, position: si})
-		}
-	}
-	slices.SortStableFunc(out, func(a, b scored) int {
-		if c := cmp.Compare(b.score, a.score); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.doc, b.doc); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.sent, b.sent)
-	})
-	return out
-}
-
-// coverage is the share of the query's weight that a unit (sentence or
-// paragraph) contains, counting a stand-in word at its strength.
-func coverage(terms []qterm, has func(uint32) bool) float64 {
-	var got, total float64
-	for _, t := range terms {
-		w := t.idf * t.weight
-		total += w
-		best := 0.0
-		for _, a := range t.alts {
-			if a.strength > best && has(a.id) {
-				best = a.strength
-			}
-		}
-		got += w * best
-	}
-	if total == 0 {
-		return 0
-	}
-	return got / total
-}
-
-// cueFeature is the sentence feature a question type looks for.
-func cueFeature(k queryKind) uint8 {
-	switch k {
-	case qWhen:
-		return featDate
-	case qWhere:
-		return featPlace
-	case qWhy:
-		return featCause
-	case qHowLong:
-		return featDuration
-	case qHowMany:
-		return featNumber
-	case qWho:
-		return featPerson | featQuote
-	}
-	return 0
-}
-
-func cueBonus(k queryKind, f uint8) float64 {
-	if want := cueFeature(k); want != 0 && f&want != 0 {
-		return 0.12
-	}
-	return 0
-}
-
-// abstain decides that the stories do not answer the question.
-func (sn *snapshot) abstain(qr query, ranked []scored, opts AskOptions) bool {
-	if qr.unknownPN || qr.unknownFocus {
-		return true
-	}
-	threshold := AbstainNormal
-	if opts.Strictness > 0 {
-		threshold = opts.Strictness
-	}
-	// "What did the mayor say about X": the named speaker's own words are
-	// the answer even when X is worded differently from the story.
-	if qr.quote && len(qr.speakers) > 0 {
-		if sx := sn.docs[ranked[0].doc].pix.sents[ranked[0].sent]; slices.Contains(qr.speakers, sx.sayer) {
-			return false
-		}
-	}
-	// "How many" and "how much" want a quantity: no sentence with a number
-	// among the candidates means the story does not give one.
-	if qr.kind == qHowMany {
-		hasNumber := false
-		for _, r := range ranked[:min(len(ranked), 5)] {
-			if sn.docs[r.doc].pix.sents[r.sent].feats&featNumber != 0 && r.sentCov >= 0.5 {
-				hasNumber = true
-				break
-			}
-		}
-		if !hasNumber {
-			return true
-		}
-	}
-	// Only the question's own words count here, not thread context.
-	var own []qterm
-	for _, t := range qr.terms {
-		if t.weight >= 0.8 {
-			own = append(own, t)
-		}
-	}
-	if len(own) == 0 {
-		return false // a follow-up like "why?" lives on its context
-	}
-	best := 0.0
-	for i, r := range ranked {
-		if i > 0 && r.doc == ranked[i-1].doc {
-			continue // the same paragraph covers the same words
-		}
-		best = math.Max(best, coverage(own, sn.docs[r.doc].pix.has))
-	}
-	return best < threshold
 }
 
 // pickSentences chooses up to n sentences: the best one, then others that

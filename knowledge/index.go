@@ -4,6 +4,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -58,7 +59,7 @@ const (
 var (
 	durationRe = regexp.MustCompile(`(?i)\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|few|many|a couple of|nearly|about|almost|more than)\s+(\w+\s+)?(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b`)
 	numberRe   = regexp.MustCompile(`(?i)\b(\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozens?)\b`)
-	causeRe    = regexp.MustCompile(`(?i)\b(because|due to|reason|reasons|why|as a result|in order to|so that|amid|since|given that|owing to|largely|after|led to|divergent)\b`)
+	causeRe    = regexp.MustCompile(`(?i)\b(because|due to|reason|reasons|why|as a result|in order to|so that|amid|since|given that|owing to|after|led to)\b`)
 	placeRe    = regexp.MustCompile(`\b(in|at|on|to|from|near|outside|inside)\s+(the\s+)?[A-Z][\p{L}]+`)
 	notPlaceRe = regexp.MustCompile(`^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$`)
 )
@@ -66,6 +67,9 @@ var (
 // storyIndex is the tokenised form of a story, made once when it is parsed.
 type storyIndex struct {
 	paras []paraIndex
+	// words are the distinct lower-case alphabetic words of the content
+	// paragraphs, the vocabulary a misspelt question word is corrected to.
+	words []string
 }
 
 type paraIndex struct {
@@ -137,6 +141,7 @@ func indexStory(s *Story, st storyText) *storyIndex {
 	var pair [2]string
 	pairs := map[[2]string]int{}
 	tf := map[uint32]uint16{}
+	seenWord := map[string]bool{}
 	for pi := range s.Paragraphs {
 		p := &s.Paragraphs[pi]
 		if p.Kind != KindContent {
@@ -168,6 +173,10 @@ func indexStory(s *Story, st storyText) *storyIndex {
 				lw := t.Lower
 				if isStop(lw) {
 					continue
+				}
+				if !seenWord[lw] && isAlpha(lw) {
+					seenWord[lw] = true
+					ix.words = append(ix.words, lw)
 				}
 				id := termID(t.Term)
 				tf[id]++
@@ -290,6 +299,10 @@ type snapshot struct {
 	// each document.
 	docNorm []float64
 	avgLen  float64
+	// leadDoc is the first content paragraph of each story, its lead.
+	leadDoc []int32
+	// avgSentLen is the mean number of distinct terms of a sentence.
+	avgSentLen float64
 	// speakers are the stories' speakers without repeats, in story order,
 	// so a question is matched against each distinct speaker once;
 	// speakersByWord indexes them by a word every question naming them
@@ -317,6 +330,13 @@ type snapshot struct {
 	speakerKeys   map[string][]int32
 	// quotesBy lists the quotations of each speaker in story order.
 	quotesBy map[string][]quoteRef
+	// vocab holds every lower-case word of the stories' content, and
+	// wordsByLen the same words by length, for spelling correction.
+	vocab      map[string]struct{}
+	wordsByLen [][]vocabWord
+	// datelines holds the years and month names, lower-case, of the
+	// stories' dates.
+	datelines map[string]struct{}
 }
 
 type docRef struct {
@@ -443,7 +463,10 @@ func newSnapshot(stories []*Story) *snapshot {
 					ws = append(ws, w)
 				}
 			}
-			if len(ws) > 0 {
+			// A title stands for a person only when it names a role
+			// ("Census Bureau Director"); an organisation's name alone
+			// ("Census Bureau") is not its chief.
+			if len(ws) > 0 && slices.ContainsFunc(ws, isRoleWord) {
 				g := groups[key]
 				if g == nil {
 					g = &titleGroup{words: ws}
@@ -453,6 +476,7 @@ func newSnapshot(stories []*Story) *snapshot {
 				g.entries = append(g.entries, titleEntry{story: si, key: key, words: ws, ref: tr})
 			}
 		}
+		sn.leadDoc = append(sn.leadDoc, int32(len(sn.docs)))
 		for pi := range s.index.paras {
 			pix := &s.index.paras[pi]
 			sn.docs = append(sn.docs, docRef{story: si, pix: pix})
@@ -486,6 +510,38 @@ func newSnapshot(stories []*Story) *snapshot {
 	}
 	if len(sn.docs) > 0 {
 		sn.avgLen = float64(total) / float64(len(sn.docs))
+	}
+	nsent, sentTerms := 0, 0
+	for _, dr := range sn.docs {
+		for _, sx := range dr.pix.sents {
+			nsent++
+			sentTerms += len(sx.terms)
+		}
+	}
+	sn.avgSentLen = max(1, float64(sentTerms)/float64(max(1, nsent)))
+	sn.datelines = map[string]struct{}{}
+	for _, s := range sorted {
+		if !s.Date.IsZero() {
+			sn.datelines[strconv.Itoa(s.Date.Year())] = struct{}{}
+			sn.datelines[strings.ToLower(s.Date.Month().String())] = struct{}{}
+		}
+	}
+	sn.vocab = map[string]struct{}{}
+	for _, s := range sorted {
+		for _, w := range s.index.words {
+			if _, ok := sn.vocab[w]; ok {
+				continue
+			}
+			sn.vocab[w] = struct{}{}
+			for len(sn.wordsByLen) <= len(w) {
+				sn.wordsByLen = append(sn.wordsByLen, nil)
+			}
+			df := 0
+			if id, ok := lookupTerm(normTerm(w)); ok {
+				df = sn.df(id)
+			}
+			sn.wordsByLen[len(w)] = append(sn.wordsByLen[len(w)], vocabWord{word: w, df: df})
+		}
 	}
 	sn.docNorm = make([]float64, len(sn.docs))
 	for d, dr := range sn.docs {
@@ -545,4 +601,18 @@ func titleKeyWord(title string) string {
 		}
 	}
 	return ""
+}
+
+// notRoles are title words that qualify a role rather than name one.
+var notRoles = toSet(`the former acting interim then current top senior junior assistant associate national security
+white house of for first deputy vice press`)
+
+// isRoleWord reports whether a lower-case title word names a role
+// (director, secretary, minister), not a qualifier or an organisation.
+func isRoleWord(w string) bool {
+	if _, ok := titleWords[w]; !ok {
+		return false
+	}
+	_, q := notRoles[w]
+	return !q
 }

@@ -56,10 +56,15 @@ func (a *analyser) paragraph(p *Paragraph, ptoks []token) {
 			q := quotes[next]
 			next++
 			speaker := a.attribute(p, ptoks, q)
-			if speaker == "" && lastInPara != "" {
+			// A quotation with no attribution of its own continues an
+			// earlier speaker's; one whose own attribution names someone
+			// this analysis cannot read is left unattributed rather than
+			// handed to the wrong person.
+			own := speaker == "" && namesItsSpeaker(p, ptoks, q)
+			if speaker == "" && !own && lastInPara != "" {
 				speaker = lastInPara // a second quote with no attribution of its own
 			}
-			if speaker == "" && q.open == skipSpace(p.Text, 0) && a.lastAny != "" && q.closed {
+			if speaker == "" && !own && q.open == skipSpace(p.Text, 0) && a.lastAny != "" && q.closed {
 				speaker = a.lastAny // a paragraph that opens with a quote continues the last speaker
 			}
 			if speaker != "" {
@@ -128,26 +133,62 @@ type quoteMarks struct {
 // findQuoteMarks pairs curly “…” and straight "…" quotation marks. An
 // opening mark with no closing one runs to the paragraph's end, as news
 // style does for a quote continued in the next paragraph.
+//
+// Real-world typography mismatches marks: a quotation may open with a
+// single ‘ and close with ” (‘…”), or open with “ and close with a single
+// ’ (“…,’ said …). A closing ” with no opening mark pairs with an
+// unclosed word-initial ‘ before it, and an opening “ that another “ or
+// the paragraph's end finds unclosed ends at a single ’ that closes a
+// clause (after , . ? or !) and closes no nested ‘.
 func findQuoteMarks(text string) []quoteMarks {
 	var out []quoteMarks
 	inCurly, inStraight := -1, -1
+	last := 0         // just past the last quotation found, or the last stray ”
+	var sc singleScan // looks for a ’ closing the open “
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
-		case r == '“' && inCurly < 0 && inStraight < 0:
-			inCurly = i
+		case r == '“' && inStraight < 0:
+			if inCurly >= 0 {
+				// A second opening mark: the first may have closed with ’.
+				if q, ok := sc.closeBefore(text, i); ok {
+					out = append(out, q)
+					inCurly = -1
+				}
+			}
+			if inCurly < 0 {
+				inCurly = i
+				sc = singleScan{open: i, next: i + size}
+			}
 		case r == '”' && inCurly >= 0:
 			out = append(out, quoteMarks{open: inCurly, innerStart: inCurly + len("“"), innerEnd: i, close: i + size, closed: true})
 			inCurly = -1
+			last = i + size
+		case r == '”' && inStraight < 0:
+			// A closing mark with no opening one: ‘…”.
+			if open := strayOpening(text, last, i); open >= 0 {
+				out = append(out, quoteMarks{open: open, innerStart: open + len("‘"), innerEnd: i, close: i + size, closed: true})
+			}
+			last = i + size
 		case r == '"' && inCurly < 0:
 			if inStraight < 0 {
 				inStraight = i
 			} else {
 				out = append(out, quoteMarks{open: inStraight, innerStart: inStraight + 1, innerEnd: i, close: i + 1, closed: true})
 				inStraight = -1
+				last = i + 1
 			}
 		}
 		i += size
+		if i >= len(text) && inCurly >= 0 {
+			// The paragraph ends inside “…: it may have closed with ’, and
+			// more quotations may follow that.
+			if q, ok := sc.closeBefore(text, len(text)); ok {
+				out = append(out, q)
+				inCurly = -1
+				last, i = q.close, q.close
+			}
+		}
 	}
 	if inCurly >= 0 {
 		out = append(out, quoteMarks{open: inCurly, innerStart: inCurly + len("“"), innerEnd: len(text), close: len(text)})
@@ -155,6 +196,82 @@ func findQuoteMarks(text string) []quoteMarks {
 		out = append(out, quoteMarks{open: inStraight, innerStart: inStraight + 1, innerEnd: len(text), close: len(text)})
 	}
 	return out
+}
+
+// strayOpening finds the opening mark of a quotation that text[from:end]
+// ends with ” but never opened with “: the first ‘ that starts a word and
+// that no ’ closes before end. It returns -1 when there is none.
+func strayOpening(text string, from, end int) int {
+	open := -1
+	for i := from; i < end; {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case r == '‘' && open < 0 && startsWordAt(text, i, i+size):
+			open = i
+		case r == '’' && closingSingle(text, i):
+			open = -1 // whatever ‘ came before is closed
+		}
+		i += size
+	}
+	return open
+}
+
+// startsWordAt reports whether the mark text[i:j] opens a word: it follows
+// the start, a space or an opening bracket or dash, and a letter or digit
+// follows it.
+func startsWordAt(text string, i, j int) bool {
+	if i > 0 {
+		r, _ := utf8.DecodeLastRuneInString(text[:i])
+		if !unicode.IsSpace(r) && !strings.ContainsRune("([—–-", r) {
+			return false
+		}
+	}
+	r, _ := utf8.DecodeRuneInString(text[j:])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// closingSingle reports whether the ’ at text[i:] closes a quotation
+// rather than standing in a word (don’t, the ’90s, the players’ union): a
+// clause mark comes right before it and no letter or digit right after.
+func closingSingle(text string, i int) bool {
+	if r, _ := utf8.DecodeRuneInString(text[i:]); r != '’' {
+		return false
+	}
+	before, _ := utf8.DecodeLastRuneInString(text[:i])
+	if !strings.ContainsRune(",.?!", before) {
+		return false
+	}
+	after, _ := utf8.DecodeRuneInString(text[i+len("’"):])
+	return i+len("’") == len(text) || !unicode.IsLetter(after) && !unicode.IsDigit(after)
+}
+
+// singleScan looks for the ’ that closes a quotation opened by “ at open
+// when no ” does: the first clause-closing ’ that no nested ‘ opened. It
+// resumes where it stopped, so a paragraph is read once.
+type singleScan struct {
+	open, next int // the “, and where to read on from
+	nested     int // nested ‘ still open
+}
+
+// closeBefore reads on up to end and returns the quotation if its ’
+// stands there.
+func (sc *singleScan) closeBefore(text string, end int) (quoteMarks, bool) {
+	for sc.next < end {
+		i := sc.next
+		r, size := utf8.DecodeRuneInString(text[i:])
+		sc.next += size
+		switch {
+		case r == '‘' && startsWordAt(text, i, i+size):
+			sc.nested++
+		case r == '’' && sc.nested > 0:
+			if next, _ := utf8.DecodeRuneInString(text[i+size:]); i+size == len(text) || !unicode.IsLetter(next) && !unicode.IsDigit(next) {
+				sc.nested-- // ‘so-called’ inside the quotation
+			}
+		case r == '’' && closingSingle(text, i):
+			return quoteMarks{open: sc.open, innerStart: sc.open + len("“"), innerEnd: i, close: i + size, closed: true}, true
+		}
+	}
+	return quoteMarks{}, false
 }
 
 // trimQuoteInner drops surrounding space and a trailing comma from a
@@ -230,6 +347,45 @@ func (a *analyser) attribute(p *Paragraph, ptoks []token, q quoteMarks) string {
 	return ""
 }
 
+// namesItsSpeaker reports whether the clause right after quotation q
+// attributes it to someone by name or description, with a speech verb
+// and no pronoun: "“…,” Hal Moreno, 59, who has farmed here for forty
+// years, said", "“…,” said the agency's former director". "“…,” he
+// said" does not.
+func namesItsSpeaker(p *Paragraph, ptoks []token, q quoteMarks) bool {
+	if !q.closed {
+		return false
+	}
+	sc := sentenceAt(p, max(q.innerEnd-1, q.open))
+	if sc < 0 {
+		return false
+	}
+	end := p.Sentences[sc].End
+	if next := strings.IndexAny(p.Text[q.close:end], "“\"‘"); next >= 0 {
+		end = q.close + next // the clause ends where another quotation opens
+	}
+	toks := tokensIn(ptoks, q.close, end)
+	for vi := range toks {
+		w := toks[vi].Lower
+		if _, ok := speechVerbs[w]; !ok || w == "according" {
+			continue
+		}
+		if _, ok := participles[w]; ok {
+			return false
+		}
+		who := vi - 1 // "… NP said"
+		if vi == 0 {
+			who = 1 // "said NP"
+		}
+		if who >= len(toks) {
+			return false
+		}
+		_, pronoun := pronouns[toks[who].Lower]
+		return !pronoun
+	}
+	return false
+}
+
 func lastRuneBefore(text string, i int) rune {
 	for i > 0 {
 		r, size := utf8.DecodeLastRuneInString(text[:i])
@@ -255,7 +411,11 @@ func (a *analyser) attrAfter(post string, toks []token) string {
 	}
 	// “…,” NP said — the verb within the next few words.
 	for vi := 1; vi < len(toks) && vi <= 10; vi++ {
-		if hasBoundary(post[toks[vi-1].End:toks[vi].Start]) {
+		if phraseBreak(post, toks[vi-1], toks[vi]) {
+			if strings.TrimSpace(post[toks[vi-1].End:toks[vi].Start]) == "," && appositiveVerb(post, toks, vi) {
+				// “…,” Hal Moreno, 59, who farms nearby, said.
+				return a.resolveNP(post[toks[0].Start:toks[vi-1].End])
+			}
 			return ""
 		}
 		w := toks[vi].Lower
@@ -267,6 +427,32 @@ func (a *analyser) attrAfter(post string, toks []token) string {
 		}
 	}
 	return ""
+}
+
+// appositiveVerb reports whether toks[vi:], which follow a comma after
+// the noun phrase toks[:vi], are an appositive or relative clause closed
+// by a comma and a speech verb: ", 59, who farms nearby, said".
+func appositiveVerb(post string, toks []token, vi int) bool {
+	if vi > 6 {
+		return false
+	}
+	for _, t := range toks[:vi] {
+		if _, stop := npStop[t.Lower]; stop {
+			return false
+		}
+		if _, verb := speechVerbs[t.Lower]; verb {
+			return false
+		}
+	}
+	for k := vi + 1; k < len(toks) && k < vi+20; k++ {
+		w := toks[k].Lower
+		if _, ok := speechVerbs[w]; !ok || w == "according" {
+			continue
+		}
+		_, part := participles[w]
+		return !part && strings.TrimSpace(post[toks[k-1].End:toks[k].Start]) == ","
+	}
+	return false
 }
 
 func sentenceAt(p *Paragraph, off int) int {
@@ -289,6 +475,50 @@ func hasBoundary(gap string) bool {
 	return strings.ContainsAny(gap, ",;:.!?“”\"()—–[]")
 }
 
+// phraseBreak reports whether the text between tokens a and b ends a
+// phrase. The full stop of an abbreviation that stands inside a name or a
+// title does not: "Dr. Collins", "U.S. Secretary", "Gina M. Raimondo".
+func phraseBreak(text string, a, b token) bool {
+	gap := text[a.End:b.Start]
+	if !hasBoundary(gap) {
+		return false
+	}
+	return !(strings.TrimRightFunc(gap, unicode.IsSpace) == "." && nameAbbrev(a))
+}
+
+// nameAbbrev reports whether t, written with a full stop after it, is an
+// abbreviation that goes inside a name or before one: an initial ("M.",
+// the "U" and "S" of "U.S.") or an abbreviated honorific or rank ("Dr.",
+// "Sen.", "Lt."). Abbreviations that close a name ("Jr.", "Inc.") end it.
+func nameAbbrev(t token) bool {
+	if !t.Cap {
+		return false
+	}
+	if utf8.RuneCountInString(t.Word) == 1 {
+		return true
+	}
+	_, abbr := abbreviations[t.Lower]
+	_, final := finalAbbreviations[t.Lower]
+	return abbr && !final
+}
+
+// isInitial reports whether toks[k] is a personal initial: one capital
+// letter with a full stop and a space after it, standing apart from the
+// word before it ("Gina M. Raimondo", not the "S" of "U.S.").
+func isInitial(text string, toks []token, k int) bool {
+	t := toks[k]
+	if !t.Cap || utf8.RuneCountInString(t.Word) != 1 || k+1 >= len(toks) || text[t.End:toks[k+1].Start] != ". " {
+		return false
+	}
+	return k == 0 || strings.TrimSpace(text[toks[k-1].End:t.Start]) == ""
+}
+
+// nameJoin reports whether toks[k] and toks[k+1] are next to each other
+// in one name: a single space between them, or an initial's full stop.
+func nameJoin(text string, toks []token, k int) bool {
+	return text[toks[k].End:toks[k+1].Start] == " " || isInitial(text, toks, k)
+}
+
 // npStop are words that end a noun phrase when reading away from its verb.
 var npStop = toSet(`that which who whom whose when while after before because since if but though although as so
 than where and or to on by into about over under during until unless whether said says told
@@ -305,7 +535,7 @@ quickly recently initially further`)
 // "White House deputy press secretary Anna Kelly told …".
 func npBefore(text string, toks []token, vi int) string {
 	j := vi - 1
-	for j >= 0 && !hasBoundary(text[toks[j].End:toks[j+1].Start]) {
+	for j >= 0 && !phraseBreak(text, toks[j], toks[j+1]) {
 		w := toks[j].Lower
 		if _, ok := preVerb[w]; ok || (strings.HasSuffix(w, "ly") && !toks[j].Cap && len(w) > 4) {
 			j--
@@ -313,13 +543,13 @@ func npBefore(text string, toks []token, vi int) string {
 		}
 		break
 	}
-	if j < 0 || hasBoundary(text[toks[j].End:toks[j+1].Start]) {
+	if j < 0 || phraseBreak(text, toks[j], toks[j+1]) {
 		return ""
 	}
 	end := j
 	start := j + 1
 	for k := j; k >= 0 && end-k < 10; k-- {
-		if k < j && hasBoundary(text[toks[k].End:toks[k+1].Start]) {
+		if k < j && phraseBreak(text, toks[k], toks[k+1]) {
 			break
 		}
 		w := toks[k].Lower
@@ -344,21 +574,54 @@ func npBefore(text string, toks []token, vi int) string {
 // "… according to a brief US State Department readout of the call."
 func npAfter(text string, toks []token, vi int) string {
 	start := vi + 1
-	if start >= len(toks) || hasBoundary(text[toks[vi].End:toks[start].Start]) {
+	if start >= len(toks) || phraseBreak(text, toks[vi], toks[start]) {
 		return ""
 	}
 	end := start
 	for k := start; k < len(toks) && k-start < 10; k++ {
-		if k > start && hasBoundary(text[toks[k-1].End:toks[k].Start]) {
+		if k > start && phraseBreak(text, toks[k-1], toks[k]) {
 			break
 		}
 		w := toks[k].Lower
-		if _, stop := npStop[w]; stop && k > start {
+		if _, stop := npStop[w]; stop && k > start && !(w == "and" && titledConjunct(text, toks, start, k)) {
 			break
 		}
 		end = k
 	}
 	return strings.TrimSpace(text[toks[start].Start:toks[end].End])
+}
+
+// titledConjunct reports whether the "and" at toks[k], in a noun phrase
+// that starts at toks[start], joins the words of an organisation that
+// qualifies a title ("Health and Human Services Secretary Kathleen
+// Sebelius") rather than two people ("Rubio and Lavrov"): capitalised
+// words either side, no title and name before it, and a title followed by
+// a name after it.
+func titledConjunct(text string, toks []token, start, k int) bool {
+	if k == start || k+1 >= len(toks) || !toks[k-1].Cap || !toks[k+1].Cap {
+		return false
+	}
+	for m := start; m < k-1; m++ {
+		if isRole(toks[m]) && toks[m+1].Cap && !isRole(toks[m+1]) {
+			return false // "Secretary Rubio and …"
+		}
+	}
+	for m := k + 1; m+1 < len(toks) && !phraseBreak(text, toks[m], toks[m+1]); m++ {
+		if !toks[m].Cap && !isPrep(toks[m].Lower) && toks[m].Lower != "the" {
+			return false
+		}
+		if isRole(toks[m]) && toks[m+1].Cap && !isRole(toks[m+1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// isRole reports whether t is a title word that names a role: a
+// capitalised one, not a linking word such as "of".
+func isRole(t token) bool {
+	_, ok := titleWords[t.Lower]
+	return ok && t.Cap
 }
 
 // sentenceSubject returns the noun phrase a sentence opens with, after
@@ -379,7 +642,7 @@ func sentenceSubject(text string, toks []token) string {
 	start, end := i, -1
 	seenCap := false
 	for k := i; k < len(toks) && k-i < 8; k++ {
-		if k > i && hasBoundary(text[toks[k-1].End:toks[k].Start]) {
+		if k > i && phraseBreak(text, toks[k-1], toks[k]) {
 			break
 		}
 		w := toks[k].Lower
@@ -479,7 +742,7 @@ func (a *analyser) resolveNP(np string) string {
 		if _, title := titleWords[t.Lower]; title {
 			break
 		}
-		if k < len(toks)-1 && np[t.End:toks[k+1].Start] != " " {
+		if k < len(toks)-1 && !nameJoin(np, toks, k) {
 			break
 		}
 		nameStart = k
@@ -491,13 +754,28 @@ func (a *analyser) resolveNP(np string) string {
 		// sentence) is not part of a name.
 		nameStart = 1
 	}
-	// "Department of Transportation" after "of"/"for" names an organisation.
-	afterPrep := nameStart > 0 && nameStart < len(toks) && isPrep(toks[nameStart-1].Lower)
+	// "Department of Transportation" after "of"/"for" names an
+	// organisation, but in "Secretary of Commerce Gina M. Raimondo" the
+	// organisation after a title's "of" is followed by a name.
+	afterPrep := false
+	if pi := prepBefore(toks, nameStart); pi >= 0 {
+		afterPrep = true
+		if titleOf(np, toks, pi) {
+			if ns := a.trailingName(np, toks, nameStart); ns > nameStart {
+				nameStart, afterPrep = ns, false
+			}
+		}
+	}
 	if nameStart < len(toks) && !(hasDet && nameStart == 1) && !afterPrep {
 		name := np[toks[nameStart].Start:]
 		title := strings.TrimSpace(np[:toks[nameStart].Start])
 		if hasDet {
 			title = strings.TrimSpace(title[len(toks[0].Word):])
+		}
+		if ht := tokenize(title); len(ht) == 1 && nameAbbrev(ht[0]) && strings.HasSuffix(title, ".") {
+			// An abbreviated honorific alone ("Dr.", "Gen.") is no title to
+			// call someone by; the story may give a real one elsewhere.
+			title = ""
 		}
 		return a.addPerson(name, title)
 	}
@@ -520,6 +798,75 @@ func (a *analyser) resolveNP(np string) string {
 		}
 	}
 	return a.addOther(desc)
+}
+
+// prepBefore returns the index of the preposition that governs the
+// capitalised run starting at toks[i] ("of Commerce …", "of the Federal
+// Reserve …"), or -1.
+func prepBefore(toks []token, i int) int {
+	if i >= len(toks) {
+		return -1
+	}
+	j := i - 1
+	if j >= 0 && toks[j].Lower == "the" {
+		j--
+	}
+	if j >= 0 && isPrep(toks[j].Lower) {
+		return j
+	}
+	return -1
+}
+
+// titleOf reports whether the preposition at toks[pi] belongs to a
+// title: a capitalised title word stands right before it, or before the
+// preposition of the organisation it follows ("Secretary of Commerce",
+// "Director of the Office of Budget Review").
+func titleOf(text string, toks []token, pi int) bool {
+	for hops := 0; pi > 0 && hops < 3; hops++ {
+		k := pi - 1
+		if phraseBreak(text, toks[k], toks[pi]) {
+			return false
+		}
+		if isRole(toks[k]) {
+			return true
+		}
+		// Back over the organisation's capitalised words to its own "of".
+		for k >= 0 && toks[k].Cap && !isRole(toks[k]) && (k == 0 || !phraseBreak(text, toks[k-1], toks[k])) {
+			k--
+		}
+		if k >= 0 && toks[k].Lower == "the" {
+			k--
+		}
+		if k < 0 || k == pi-1 || !isPrep(toks[k].Lower) {
+			return false
+		}
+		pi = k
+	}
+	return false
+}
+
+// trailingName returns where the personal name starts in the
+// capitalised run toks[from:] of text when an organisation's name comes
+// first ("Commerce Gina M. Raimondo"): the last two words, with the
+// initials and particles among them; or the last word alone when it is a
+// surname the story gives elsewhere. It returns from when the run is too
+// short to hold both an organisation and a name.
+func (a *analyser) trailingName(text string, toks []token, from int) int {
+	var words []int // the run's words, neither initials nor particles
+	for k := from; k < len(toks); k++ {
+		if !isInitial(text, toks, k) && !isParticle(toks[k].Word) {
+			words = append(words, k)
+		}
+	}
+	switch {
+	case len(words) >= 3:
+		return words[len(words)-2]
+	case len(words) == 2:
+		if _, ok := a.mentions[toks[words[1]].Lower]; ok {
+			return words[1]
+		}
+	}
+	return from
 }
 
 // nameParticles join the parts of a surname: "de Vries", "van der Berg".
@@ -745,7 +1092,8 @@ func (a *analyser) findMentions(ptoks [][]token) {
 			}
 			j := i
 			for {
-				if j+1 < len(toks) && toks[j+1].Cap && p.Text[toks[j].End:toks[j+1].Start] == " " {
+				// A middle initial stays inside the name: "Gina M. Raimondo".
+				if j+1 < len(toks) && toks[j+1].Cap && (p.Text[toks[j].End:toks[j+1].Start] == " " || j > i && isInitial(p.Text, toks, j)) {
 					j++
 					continue
 				}
@@ -772,11 +1120,19 @@ func (a *analyser) findMentions(ptoks [][]token) {
 					lastTitle = k
 				}
 			}
-			name := run[lastTitle+1:]
+			nameAt := i + lastTitle + 1
+			// "Secretary of Commerce Gina M. Raimondo": after a title's "of"
+			// the run is an organisation and then the name.
+			if pi := prepBefore(toks, i); lastTitle < 0 && pi >= 0 && titleOf(p.Text, toks, pi) {
+				if ns := a.trailingName(p.Text, toks[:j+1], i); ns > i {
+					nameAt, lastTitle = ns, ns-i-1
+				}
+			}
+			name := toks[nameAt : j+1]
 			if len(name) >= 2 && len(name) <= 4 {
 				// The title is the capitalised run and role words before the
 				// name: "Kremlin spokesperson", "Russian President".
-				tstart := i + lastTitle + 1
+				tstart := nameAt
 				for tstart > 0 && tstart > i-6 && !hasBoundary(p.Text[toks[tstart-1].End:toks[tstart].Start]) {
 					t := toks[tstart-1]
 					_, role := titleWords[t.Lower]
@@ -789,11 +1145,11 @@ func (a *analyser) findMentions(ptoks [][]token) {
 					tstart--
 				}
 				// A title may not start or end with a linking word.
-				for tstart < i+lastTitle+1 && (toks[tstart].Lower == "of" || toks[tstart].Lower == "for" || toks[tstart].Lower == "the") {
+				for tstart < nameAt && (toks[tstart].Lower == "of" || toks[tstart].Lower == "for" || toks[tstart].Lower == "the") {
 					tstart++
 				}
 				title := ""
-				if tstart < i+lastTitle+1 {
+				if tstart < nameAt {
 					title = p.Text[toks[tstart].Start:name[0].Start]
 				}
 				cands = append(cands, cand{name: p.Text[name[0].Start:name[len(name)-1].End], title: strings.TrimSpace(title),

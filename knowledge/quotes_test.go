@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/storybot/storybot/knowledge"
 )
@@ -230,4 +231,155 @@ func TestQuotedSpans(t *testing.T) {
 	if want := []string{"it is over,", "not yet."}; !slices.Equal(got, want) {
 		t.Errorf("QuotedSpans = %q, want %q", got, want)
 	}
+}
+
+func TestAttributionMethods(t *testing.T) {
+	// Invented paragraphs, one for each way news prose names a speaker
+	// that a simple reader misses; each quotation must go to the speaker a
+	// reader would name, and to nobody else.
+	const story = `date 2026-04-09 By Tomas Ferreira, Valley Ledger
+
+Dr. Amara Okafor runs the county's water laboratory. Sen. Harold Lindqvist chairs the budget committee.
+
+"The samples surprised all of us," Dr. Okafor said. "We will publish the full results next month."
+
+"We will not fund a second laboratory this year," Sen. Lindqvist said.
+
+"The reservoir has never been this low in April," said County Parks and Recreation Commissioner Dana Whitfield. "Boaters should expect closures."
+
+"We agree on the dates," said Mayor Linda Ortiz and Council member Raj Patel.
+
+"Every well in the valley will be tested twice," said U.S. Secretary of Agriculture Thomas J. Brennan.
+
+"The audit found no missing funds," said Director of the Office of Budget Review Alma Reyes.
+
+‘We are moving the herd to higher ground tonight,” said rancher Eli Dunmore. “The creek is rising too fast.”
+
+“The water is safe to drink,’ said Ada Fenwick, a county engineer. “We tested it twice.”
+
+"The levee held," Ms. Fenwick said.
+
+"The pumps failed twice last week," Hal Moreno, 59, who has farmed here for forty years, said.
+
+"The gates stayed shut all night," the man in charge of the night shift at the east pumping station, speaking from his truck, told the board.
+`
+	s := mustParse(t, "valley.txt", story)
+	for _, q := range s.Quotes {
+		if p := s.Paragraph(q.Paragraph); p.Text[q.Span.Start:q.Span.End] != q.Text {
+			t.Fatalf("quotation %q is not ¶%d's text at %v", q.Text, q.Paragraph, q.Span)
+		}
+	}
+	tests := []struct {
+		name, prefix, speaker string
+	}{
+		{"an honorific with a full stop before a surname ('Dr. Okafor said') names the person", "The samples surprised", "Amara Okafor"},
+		{"a quotation after a 'Dr. X said.' sentence continues X", "We will publish the full results", "Amara Okafor"},
+		{"'Sen.' before a surname is part of the attribution", "We will not fund", "Harold Lindqvist"},
+		{"a long title with 'and' in an agency's name comes before the name", "The reservoir has never", "Dana Whitfield"},
+		{"the second quotation after a long title keeps its speaker", "Boaters should expect", "Dana Whitfield"},
+		{"'and' between two titled people does not make one title", "We agree on the dates", "Linda Ortiz"},
+		{"a title with 'of' and a middle initial: the name is the last words", "Every well in the valley", "Thomas J. Brennan"},
+		{"an office of an office in the title", "The audit found", "Alma Reyes"},
+		{"a quotation opened with ‘ and closed with ” is a quotation", "We are moving the herd", "Eli Dunmore"},
+		{"the quotation after a mismatched one keeps its speaker", "The creek is rising", "Eli Dunmore"},
+		{"a quotation opened with “ and closed with ’ is a quotation", "The water is safe to drink", "Ada Fenwick"},
+		{"the quotation after “…’ is its own and keeps the speaker", "We tested it twice", "Ada Fenwick"},
+		{"'Ms.' before a surname names the person", "The levee held", "Ada Fenwick"},
+		{"a name, an appositive and then the verb", "The pumps failed", "Hal Moreno"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q, ok := quoteBy(s, tt.prefix)
+			if !ok {
+				t.Fatalf("no quotation starting %q in %+v", tt.prefix, s.Quotes)
+			}
+			if q.Speaker != tt.speaker {
+				t.Errorf("%q by %q, want %q", tt.prefix, q.Speaker, tt.speaker)
+			}
+		})
+	}
+	t.Run("an attribution that names someone unreadable is not handed to the last speaker", func(t *testing.T) {
+		q, ok := quoteBy(s, "The gates stayed shut")
+		if !ok {
+			t.Fatal("no quotation about the gates")
+		}
+		if q.Speaker == "Hal Moreno" {
+			t.Errorf("%q attributed to the previous speaker %q", q.Text, q.Speaker)
+		}
+	})
+	t.Run("the mismatched quotation is verbatim, without its marks", func(t *testing.T) {
+		for prefix, want := range map[string]string{
+			"We are moving the herd":     "We are moving the herd to higher ground tonight",
+			"The water is safe to drink": "The water is safe to drink",
+		} {
+			if q, _ := quoteBy(s, prefix); q.Text != want {
+				t.Errorf("quotation %q, want %q", q.Text, want)
+			}
+		}
+	})
+	t.Run("a middle initial stays in the name and the title keeps its 'of'", func(t *testing.T) {
+		for _, sp := range s.Speakers {
+			if sp.Name == "Thomas J. Brennan" {
+				if !sp.Person || sp.Title != "U.S. Secretary of Agriculture" {
+					t.Errorf("got %+v", sp)
+				}
+				return
+			}
+		}
+		t.Errorf("no speaker Thomas J. Brennan in %+v", s.Speakers)
+	})
+}
+
+func TestQuotedSpansMismatchedMarks(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"‘ opening, ” closing", `‘We will,” she said.`, []string{"We will,"}},
+		{"“ opening, ’ closing, then a proper quotation", `“We will,’ she said. “Soon.”`, []string{"We will,", "Soon."}},
+		{"“ opening, ’ closing at the paragraph's end", `She said: “We will.’`, []string{"We will."}},
+		{"a nested ‘…’ does not close the quotation", `“He called it ‘a mess,’ and left,” she said.`, []string{"He called it ‘a mess,’ and left,"}},
+		{"apostrophes open and close nothing", `The players’ union said it’s “not over.”`, []string{"not over."}},
+		{"an unclosed “ with apostrophes runs to the end", `“It’s the players’ turn now`, []string{"It’s the players’ turn now"}},
+		{"a ’ that no clause mark precedes does not close", `“Rock ’n’ roll is here`, []string{"Rock ’n’ roll is here"}},
+		{"a single ‘…’ quotation is not a quotation", `Critics called it ‘a mess.’`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, sp := range knowledge.QuotedSpans(tt.text) {
+				got = append(got, tt.text[sp.Start:sp.End])
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("QuotedSpans(%q) = %q, want %q", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+// FuzzQuotedSpans checks that quotation spans, however the marks are
+// mismatched, lie inside the text on character boundaries, in order and
+// without overlapping.
+func FuzzQuotedSpans(f *testing.F) {
+	for _, s := range []string{
+		`‘We will,” she said. “Soon.”`, `“We will,’ she said. “Soon.”`, `“A ‘b,’ c,’ d.”`,
+		`”‘“’"‘”`, `“It’s the players’ turn`, `"straight “curly” mixed’ ‘x”`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		prev := 0
+		for _, sp := range knowledge.QuotedSpans(text) {
+			if sp.Start < prev || sp.Start > sp.End || sp.End > len(text) {
+				t.Fatalf("span %v out of order or outside [%d,%d] in %q", sp, prev, len(text), text)
+			}
+			if !utf8.ValidString(text) {
+				continue
+			}
+			if sp.Start < len(text) && !utf8.RuneStart(text[sp.Start]) || sp.End < len(text) && !utf8.RuneStart(text[sp.End]) {
+				t.Fatalf("span %v splits a character in %q", sp, text)
+			}
+			prev = sp.End
+		}
+	})
 }

@@ -9,7 +9,7 @@ import (
 // abbreviations end with a full stop that does not end a sentence.
 var abbreviations = toSet(`mr mrs ms dr prof sen rep gov gen lt col sgt capt cmdr adm st jr sr inc co corp ltd
 bros vs etc jan feb mar apr jun jul aug sep sept oct nov dec mt ft ave blvd dept est fig no nos vol pp ph rev
-hon messrs mme u.s u.k u.n e.g i.e a.m p.m d.c u.s.a e.u n.y l.a`)
+hon messrs mme brig maj pvt cpl spc supt det insp atty asst gens u.s u.k u.n e.g i.e a.m p.m d.c u.s.a e.u n.y l.a`)
 
 // finalAbbreviations close a name or a list rather than open one, so
 // they often end a sentence: "She works for Acme Inc. The company …".

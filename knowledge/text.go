@@ -209,41 +209,6 @@ var frameWords = map[queryKind][]string{
 var speechFrame = toSet(`say said says tell told respond responded responds react reacted reply replied think
 thought thinks feel felt comment commented mention mentioned view`)
 
-// metonyms lets a capital or seat of government stand for its country's
-// government and back again ("Moscow responded" — "the Kremlin said").
-// General world knowledge, not tuned to any story.
-var metonyms = buildRelated([][]string{
-	{"moscow", "kremlin", "russia", "russian"},
-	{"washington", "america", "american"},
-	{"kyiv", "kiev", "ukraine", "ukrainian"},
-	{"beijing", "china", "chinese"},
-	{"london", "britain", "british"},
-	{"paris", "elysee", "france", "french"},
-	{"berlin", "germany", "german"},
-	{"tehran", "iran", "iranian"},
-	{"jerusalem", "israel", "israeli"},
-	{"pyongyang"},
-	{"seoul"},
-	{"tokyo", "japan", "japanese"},
-	{"delhi", "india", "indian"},
-	{"brussels", "eu"},
-	{"ankara", "turkey", "turkish"},
-	{"budapest", "hungary", "hungarian"},
-	{"warsaw", "poland", "polish"},
-	{"rome", "italy", "italian"},
-	{"madrid", "spain", "spanish"},
-	{"ottawa", "canada", "canadian"},
-	{"canberra", "australia", "australian"},
-	{"cairo", "egypt", "egyptian"},
-	{"riyadh", "saudi"},
-	{"caracas", "venezuela", "venezuelan"},
-	{"havana", "cuba", "cuban"},
-	{"minsk", "belarus", "belarusian"},
-	{"taipei", "taiwan", "taiwanese"},
-	{"pentagon", "military"},
-	{"westminster", "parliament"},
-})
-
 // irregular maps irregular verb forms to their lemma so "wrote" finds
 // "write" and "led" finds "lead"; Snowball handles regular inflection.
 var irregular = map[string]string{
@@ -266,89 +231,6 @@ var irregular = map[string]string{
 	"were": "be", "been": "be", "is": "be", "are": "be", "am": "be", "bound": "bind", "sank": "sink",
 	"sunk": "sink", "rang": "ring", "rung": "ring", "men": "man", "women": "woman",
 	"children": "child", "people": "person", "leaders": "leader", "talks": "talk",
-}
-
-// related groups plain-English words that news writing uses for one idea.
-// A question word in a group also searches the group's other words, at a
-// lower weight, so "agreement" can find "deal". It is general vocabulary,
-// not tuned to any story.
-var related = buildRelated([][]string{
-	{"agreement", "deal", "accord", "pact", "treaty", "agree"},
-	{"devoted", "loyal", "loyalty", "faithful", "allegiance"},
-	{"postpone", "delay", "defer", "shelve", "suspend", "tabled", "hold", "pause"},
-	{"cancel", "scrap", "scrapped", "call off"},
-	{"meeting", "meet", "talks", "summit", "session", "encounter"},
-	{"respond", "response", "reply", "react", "reaction", "answer", "counter"},
-	{"die", "kill", "casualties", "fatalities", "death", "dead"},
-	{"soldiers", "troops", "military", "forces", "army"},
-	{"useful", "effective", "helpful", "productive", "worthwhile"},
-	{"quick", "fast", "soon", "rapid", "swift", "quickly"},
-	{"war", "conflict", "invasion", "fighting", "hostilities"},
-	{"talk", "discuss", "discussion", "conversation", "call", "dialogue", "speak"},
-	{"end", "stop", "halt", "cease", "finish", "conclude"},
-	{"begin", "start", "launch", "open"},
-	{"expect", "anticipate", "predict", "forecast"},
-	{"recommend", "advise", "suggest", "urge"},
-	{"aide", "adviser", "advisor", "envoy", "diplomat", "emissary"},
-	{"lead", "head", "chair", "direct"},
-	{"position", "stance", "view", "stand"},
-	{"decide", "decision", "determine", "ruling", "vote", "choice", "verdict"},
-	{"pay", "cost", "fund", "funding", "cover", "finance", "spend", "price", "grant"},
-	{"worry", "worried", "fear", "feared", "concern", "concerned", "afraid", "anxious"},
-	{"shop", "store", "business", "businesses", "retailer", "merchant", "diner", "restaurant"},
-	{"owner", "own", "proprietor"},
-	{"close", "closure", "shut", "shutdown"},
-	{"reopen", "reopening", "restore"},
-	{"repair", "fix", "renovation", "maintenance"},
-	{"important", "significant", "key", "crucial", "major"},
-	{"power", "authority", "empower", "authorize", "mandate"},
-	{"chance", "likely", "probable", "possible", "possibility"},
-	{"schedule", "scheduled", "plan", "planned", "date", "set"},
-	{"reason", "cause", "because", "why", "explanation"},
-	{"country", "nation"},
-	{"president", "leader"},
-	{"official", "administration", "government"},
-	{"criticize", "criticise", "condemn", "blame", "attack"},
-	{"support", "back", "endorse", "favor"},
-	{"warn", "warning", "caution", "threaten"},
-	{"peace", "ceasefire", "truce", "settlement", "resolution"},
-	{"negotiate", "negotiation", "bargain", "mediate"},
-	{"progress", "advance", "headway", "breakthrough"},
-	{"announce", "declare", "proclaim", "unveil"},
-	{"write", "post", "publish", "tweet"},
-	{"describe", "characterize", "call", "portray"},
-	{"timeline", "timeframe", "schedule", "deadline"},
-	{"location", "venue", "place", "site", "host"},
-	{"long", "duration", "last", "hours", "days"},
-})
-
-func buildRelated(groups [][]string) map[string][]string {
-	out := map[string][]string{}
-	for _, g := range groups {
-		terms := make([]string, 0, len(g))
-		for _, w := range g {
-			for _, t := range strings.Fields(w) {
-				terms = append(terms, normTerm(t))
-			}
-		}
-		for _, t := range terms {
-			for _, u := range terms {
-				if u != t && !containsStr(out[t], u) {
-					out[t] = append(out[t], u)
-				}
-			}
-		}
-	}
-	return out
-}
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func toSet(words string) map[string]struct{} {

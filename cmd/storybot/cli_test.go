@@ -44,7 +44,7 @@ func seedParagraphs(t *testing.T) map[int]string {
 
 func TestAskJSONKeepsTheContract(t *testing.T) {
 	paras := seedParagraphs(t)
-	in := "Why was the Rubio-Lavrov meeting put on hold?\nWhat will the weather be like in Budapest next week?\nWho wrote this story?\n"
+	in := "Why was the Rubio-Lavrov meeting put on hold?\nWhat did Volodymyr Zelensky say about the summit?\nWho wrote this story?\n"
 	out, errOut, code := runCLI(t, in, nil, "ask", "--json", "-")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)

@@ -1,0 +1,322 @@
+package knowledge
+
+import (
+	"math"
+	"slices"
+)
+
+// This file holds the decision to answer or decline. It is not a veto
+// keyed on words: a few features of the best candidate paragraph go into
+// a logistic model (abstain_model.go) fitted on question sets with
+// answerable and unanswerable questions, and the question is declined
+// only when the model says the stories probably do not answer it.
+
+// Abstention thresholds: the probability that the stories do not answer
+// a question above which it is declined. Strict declines sooner.
+const (
+	AbstainStrict  = 0.35
+	AbstainNormal  = 0.5
+	AbstainLenient = 0.65
+)
+
+// Feature names, in the order of the model's weights. "Exact" matches
+// are the word itself, its lemma or a WordNet form; "soft" ones count
+// GloVe neighbours too, which say a paragraph is on the topic but not
+// that it says the same thing.
+const (
+	fCoverage      = iota // soft coverage of the question's words by the best paragraph
+	fCoverageExact        // the same, counting exact matches only
+	fMissTop              // the rarest question word the best paragraph does not match, by rarity
+	fMissTopExact         // the same, counting exact matches only
+	fMissStory            // the rarest question word the best story does not match exactly, by rarity
+	fFocusMiss            // how badly the best story misses the words the question asks about
+	fSelfRatio            // the best paragraph's BM25 score over the question's own
+	fTypeMissing          // the answer type asked for (a date, a number, …) is not in the paragraph
+	fUnknownName          // a name in the question that no story mentions
+	fSpeaker              // the best sentence is the words of the person a "what did X say" names
+	fNoQuantity           // "how many X": no number stands by X (or a stand-in) in the best paragraphs
+	fSpecific             // how much of what the question adds to its story's topic the best paragraph covers
+	fOffTopic             // how far, in GloVe space, a focus word the best paragraph lacks is from all of its words
+	numFeatures
+)
+
+// FeatureNames names the features of an Explanation, in order.
+var FeatureNames = [numFeatures]string{
+	"coverage", "coverage_exact", "miss_top", "miss_top_exact", "miss_story",
+	"focus_miss", "self_ratio", "type_missing", "unknown_name", "speaker", "no_quantity", "specific", "off_topic",
+}
+
+// Explanation is why a question was answered or declined: the features
+// of its best candidate, the model's probability that the stories do not
+// answer it, and the words read as typos.
+type Explanation struct {
+	Features [numFeatures]float64
+	// Decline is the model's probability that the stories do not answer.
+	Decline float64
+	// Threshold is the probability above which the question is declined.
+	Threshold float64
+	// Corrected lists misspellings as "from→to".
+	Corrected []string
+}
+
+// declineProbability is the fitted logistic model.
+func declineProbability(f [numFeatures]float64) float64 {
+	z := abstainBias
+	for i, w := range abstainWeights {
+		z += w * f[i]
+	}
+	return 1 / (1 + math.Exp(-z))
+}
+
+// features computes the decision features of the best candidates.
+func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
+	var f [numFeatures]float64
+	var own []qterm
+	for _, t := range qr.terms {
+		if !t.ctx && !t.dateline {
+			own = append(own, t)
+		}
+	}
+	f[fUnknownName] = min(1, float64(qr.unknownNames))
+	if len(own) == 0 && len(qr.terms) > 0 {
+		return f // a follow-up ("why?") lives on its thread's context
+	}
+	if len(own) == 0 || len(ranked) == 0 {
+		f[fMissTop], f[fMissTopExact], f[fMissStory], f[fFocusMiss] = 1, 1, 1, 1
+		return f
+	}
+	top := sn.docs[ranked[0].doc]
+	exact := make([]qterm, len(own))
+	for i, t := range own {
+		exact[i] = t
+		exact[i].alts = slices.DeleteFunc(slices.Clone(t.alts), func(a alt) bool { return a.vec })
+	}
+	// Coverage: the best of the first few distinct paragraphs.
+	seen := 0
+	for i, r := range ranked {
+		if i > 0 && r.doc == ranked[i-1].doc {
+			continue
+		}
+		if seen++; seen > 5 {
+			break
+		}
+		has := sn.docs[r.doc].pix.has
+		f[fCoverage] = max(f[fCoverage], coverage(own, has))
+		f[fCoverageExact] = max(f[fCoverageExact], coverage(exact, has))
+	}
+	// A word's rarity is its IDF over that of a word no paragraph uses:
+	// the reader's rarest unmatched word is what the story may not say.
+	rare := sn.idf(0, false)
+	for i, t := range own {
+		inStory := 0.0
+		for _, a := range exact[i].alts {
+			if a.strength > inStory && sn.storyHas(top.story, a.id) {
+				inStory = a.strength
+			}
+		}
+		// A word the best story does not use counts as the rarest,
+		// however common in English or in other stories: "cost" absent
+		// from a story about a tour is the point.
+		r := min(1, t.idf*t.weight/rare)
+		if inStory == 0 {
+			r = t.weight
+		}
+		f[fMissTop] = max(f[fMissTop], r*(1-matchStrength(t, top.pix.has)))
+		f[fMissTopExact] = max(f[fMissTopExact], r*(1-matchStrength(exact[i], top.pix.has)))
+		f[fMissStory] = max(f[fMissStory], r*(1-inStory))
+	}
+	// The focus: how well the best story knows the words asked about,
+	// a GloVe neighbour counting half.
+	storyHas := func(id uint32) bool { return sn.storyHas(top.story, id) }
+	for _, k := range qr.focus {
+		t := qr.terms[k]
+		best := 0.0
+		for _, a := range t.alts {
+			s := a.strength
+			if a.vec {
+				s /= 2
+			}
+			if s > best && storyHas(a.id) {
+				best = s
+			}
+		}
+		f[fFocusMiss] = max(f[fFocusMiss], 1-best)
+	}
+	self := 0.0
+	for _, t := range qr.terms {
+		self += t.idf * t.weight
+	}
+	if self > 0 {
+		f[fSelfRatio] = min(2, ranked[0].bm25/self)
+	}
+	if want := cueFeature(qr.kind); want != 0 {
+		if !slices.ContainsFunc(top.pix.sents, func(sx sentIndex) bool { return sx.feats&want != 0 }) {
+			f[fTypeMissing] = 1
+		}
+	}
+	if qr.quote && len(qr.speakers) > 0 && slices.Contains(qr.speakers, top.pix.sents[ranked[0].sent].sayer) {
+		f[fSpeaker] = 1
+	}
+	if qr.kind == qHowMany && !sn.quantityNear(qr, ranked) {
+		f[fNoQuantity] = 1
+	}
+	// What the question adds to its story's topic: the words the lead
+	// of the best story does not match. A question that only names the
+	// story and asks for one thing it lacks ("how much did the tour
+	// cost?") covers none of it; the answer to a reworded question
+	// covers some of it, if only through neighbours.
+	lead := sn.docs[sn.leadDoc[top.story]].pix.has
+	f[fSpecific], _ = specificCoverage(own, exact, lead, top.pix.has, rare)
+	f[fOffTopic] = sn.offTopic(qr, top)
+	return f
+}
+
+// offTopic measures whether the words a question asks about, where the
+// best paragraph lacks them, are even on its topic: one minus the
+// highest GloVe similarity between such a word and any word of the
+// paragraph. "The weather" asked of a paragraph about a summit is far
+// from all of its words; "the cost" of a tour is near "funding".
+func (sn *snapshot) offTopic(qr query, top docRef) float64 {
+	var words []string
+	out := 0.0
+	for _, k := range qr.focus {
+		t := qr.terms[k]
+		if slices.ContainsFunc(t.alts, func(a alt) bool { return !a.vec && top.pix.has(a.id) }) {
+			continue
+		}
+		if words == nil {
+			p := &sn.stories[top.story].Paragraphs[top.pix.para]
+			for _, tk := range tokenize(p.Text) {
+				if !isStop(tk.Lower) {
+					words = append(words, tk.Lower)
+				}
+			}
+		}
+		best, known := 0.0, false
+		for _, w := range words {
+			if c, ok := lexSimilarity(t.lower, w); ok {
+				known = true
+				best = max(best, c)
+			}
+		}
+		if known {
+			out = max(out, 1-best)
+		}
+	}
+	return out
+}
+
+// specificCoverage is the share of the question's weight outside its
+// story's lead (the words the lead does not match exactly) that a unit
+// matches, a GloVe neighbour counting half; false when every word is in
+// the lead.
+func specificCoverage(own, exact []qterm, lead, has func(uint32) bool, rare float64) (float64, bool) {
+	var got, all float64
+	for i, t := range own {
+		if matchStrength(exact[i], lead) >= 0.5 {
+			continue
+		}
+		r := min(1, t.idf*t.weight/rare)
+		if !t.known {
+			r = t.weight
+		}
+		all += r
+		best := 0.0
+		for _, a := range t.alts {
+			s := a.strength
+			if a.vec {
+				s /= 2
+			}
+			if s > best && has(a.id) {
+				best = s
+			}
+		}
+		got += r * best
+	}
+	if all == 0 {
+		return 1, false
+	}
+	return got / all, true
+}
+
+// quantityNear reports whether a "how many X" question finds a number
+// standing just before X, or a word standing in for X, in one of the
+// best paragraphs ("4,000 students"); with no X to look for ("how much
+// did it cost", "how old"), whether the best sentence has a number.
+func (sn *snapshot) quantityNear(qr query, ranked []scored) bool {
+	var focus []qterm
+	for _, k := range qr.focus {
+		t := qr.terms[k]
+		t.alts = slices.DeleteFunc(slices.Clone(t.alts), func(a alt) bool { return a.vec })
+		if len(t.alts) > 0 {
+			focus = append(focus, t)
+		}
+	}
+	if len(focus) == 0 {
+		return sn.docs[ranked[0].doc].pix.sents[ranked[0].sent].feats&featNumber != 0
+	}
+	seen := 0
+	for i, r := range ranked {
+		if i > 0 && r.doc == ranked[i-1].doc {
+			continue
+		}
+		if seen++; seen > 3 {
+			break
+		}
+		d := sn.docs[r.doc]
+		p := &sn.stories[d.story].Paragraphs[d.pix.para]
+		toks := tokenize(p.Text)
+		for j, tk := range toks {
+			id, ok := lookupTerm(tk.Term)
+			if !ok || !slices.ContainsFunc(focus, func(t qterm) bool {
+				return slices.ContainsFunc(t.alts, func(a alt) bool { return a.id == id })
+			}) {
+				continue
+			}
+			for k := max(0, j-4); k < j; k++ {
+				if isQuantity(toks[k].Lower) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// isQuantity reports whether a lower-case word is a number: digits or a
+// number word.
+func isQuantity(w string) bool {
+	if w != "" && w[0] >= '0' && w[0] <= '9' {
+		return true
+	}
+	_, ok := numberWords[w]
+	return ok
+}
+
+// matchStrength is how well a unit (sentence or paragraph) matches a
+// query term: 1 for the word itself, a stand-in's strength otherwise.
+func matchStrength(t qterm, has func(uint32) bool) float64 {
+	best := 0.0
+	for _, a := range t.alts {
+		if a.strength > best && has(a.id) {
+			best = a.strength
+		}
+	}
+	return best
+}
+
+// explain computes the features of the best candidates and the decision.
+func (sn *snapshot) explain(qr query, ranked []scored, opts AskOptions) Explanation {
+	e := Explanation{Features: sn.features(qr, ranked), Threshold: AbstainNormal}
+	if opts.Strictness > 0 {
+		e.Threshold = opts.Strictness
+	}
+	e.Decline = declineProbability(e.Features)
+	for _, c := range qr.corrected {
+		e.Corrected = append(e.Corrected, c.From+"→"+c.To)
+	}
+	return e
+}
+
+// Declined reports whether the explanation's decision is to decline.
+func (e Explanation) Declined() bool { return e.Decline >= e.Threshold }

@@ -1,0 +1,92 @@
+package knowledge
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestDebugQuery prints how a question is read and ranked:
+//
+//	STORYBOT_Q="question" STORYBOT_STORIES=dir go test ./knowledge -run TestDebugQuery -v
+func TestDebugQuery(t *testing.T) {
+	q := os.Getenv("STORYBOT_Q")
+	if q == "" {
+		t.Skip("set STORYBOT_Q")
+	}
+	lib, err := LoadDefault()
+	if dir := os.Getenv("STORYBOT_STORIES"); dir != "" {
+		lib, err = LoadDir(dir)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	sn := lib.snap.Load()
+	qr := sn.parseQuery(q, AskOptions{})
+	t.Logf("kind %d quote %v speakers %v corrected %v", qr.kind, qr.quote, qr.speakers, qr.corrected)
+	vocabulary.RLock()
+	terms := vocabulary.terms
+	vocabulary.RUnlock()
+	for _, x := range qr.terms {
+		var alts []string
+		for _, a := range x.alts {
+			alts = append(alts, terms[a.id]+":"+strings.TrimRight(strings.TrimRight(fmtF(a.strength), "0"), "."))
+		}
+		t.Logf("  %-14s idf %.2f w %.2f name %v known %v alts %v", x.lower, x.idf, x.weight, x.name, x.known, alts)
+	}
+	ranked := sn.rank(qr, "")
+	for i, r := range ranked[:min(6, len(ranked))] {
+		c := sn.citation(r)
+		t.Logf("#%d %.3f bm25 %.2f sc %.2f pc %.2f ¶%d %.90s", i, r.score, r.bm25, r.sentCov, r.paraCov, c.Paragraph, c.Quote)
+	}
+	e := sn.explain(qr, ranked, AskOptions{})
+	t.Logf("features %v decline %.2f", e.Features, e.Decline)
+}
+
+func fmtF(f float64) string {
+	return strings.TrimSpace(strings.Replace(strings.Repeat(" ", 0)+formatFloat(f), " ", "", -1))
+}
+
+func formatFloat(f float64) string {
+	return strings.TrimRight(strings.TrimRight(func() string { s := []byte{}; s = append(s, []byte(fmtSprintf(f))...); return string(s) }(), "0"), ".")
+}
+
+func fmtSprintf(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) }
+
+// TestDebugMisses prints, for each corpus training question, the question
+// words no story matches (strength < 0.5) with their rarity.
+func TestDebugMisses(t *testing.T) {
+	if os.Getenv("STORYBOT_MISSES") == "" {
+		t.Skip("set STORYBOT_MISSES=1")
+	}
+	for _, s := range trainingSets(t) {
+		if s.name == "library" {
+			continue
+		}
+		sn := s.lib.snap.Load()
+		for _, q := range s.qs {
+			qr := sn.parseQuery(q.Q, AskOptions{})
+			ranked := sn.rank(qr, "")
+			var miss []string
+			for _, x := range qr.terms {
+				inLib := 0.0
+				for _, a := range x.alts {
+					inLib = max(inLib, a.strength)
+				}
+				top := 0.0
+				if len(ranked) > 0 {
+					top = matchStrength(x, sn.docs[ranked[0].doc].pix.has)
+				}
+				if top < 0.5 {
+					miss = append(miss, x.lower+"("+strconv.FormatFloat(inLib, 'f', 1, 64)+","+strconv.Itoa(lexRank(x.lower))+")")
+				}
+			}
+			label := "A"
+			if len(q.Gold) == 0 {
+				label = "U"
+			}
+			t.Logf("%s %-8s %v  %.60s", label, q.Kind, miss, q.Q)
+		}
+	}
+}

@@ -1,0 +1,580 @@
+package knowledge
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
+
+// This file turns a question's words into weighted query terms: each
+// content word with the story words that may stand in for it, found by
+// method rather than by word lists — WordNet's links (synonyms, derived
+// forms, similar words, one-hop hypernyms) and GloVe neighbours above a
+// similarity floor, both from the embedded lexicon — so "cancelled" can
+// find "tabled" and "chosen" can find "selected" in any story.
+
+// Expansion strengths: a stand-in word counts at its link's weight times
+// these, so a story's own word always counts more than a stand-in.
+var (
+	// wordnetScale scales WordNet link weights (synonym ≈ 1, derived
+	// form 0.9, similar 0.8, hypernym 0.5).
+	wordnetScale = 0.6
+	// vectorFloor is the least cosine similarity at which a GloVe
+	// neighbour stands in for a word; below it neighbours are topical
+	// associations (summit ~ leaders) rather than stand-ins.
+	vectorFloor = 0.5
+	// vectorScale scales a neighbour's cosine into a strength.
+	vectorScale = 0.8
+	// wordnetGate is the least cosine similarity at which a WordNet link
+	// is taken to be in the sense the reader means.
+	wordnetGate = 0.4
+	// wordnetMinWeight keeps only the stronger WordNet links: synonyms
+	// and derived forms.
+	wordnetMinWeight = 0.85
+	wordnetMaxWeight = 0.95
+	// maxAlts bounds the stand-ins of one word: each costs a postings walk.
+	maxAlts = 6
+	// maxWordNetAlts bounds the WordNet stand-ins among them, so the
+	// vector neighbours keep room.
+	maxWordNetAlts = 2
+	// commonNeighbour is the GloVe frequency rank within which a word is
+	// too common to stand in for another.
+	commonNeighbour = 0
+)
+
+// expansions returns the library terms that may stand in for a question
+// word: lower is the word in lower case, term its index term. name is true
+// for a proper noun, which takes WordNet's derived forms (France →
+// French) but no vector neighbours (Putin's are other leaders).
+func (sn *snapshot) expansions(lower, term string, name bool) []alt {
+	var out []alt
+	add := func(word string, strength float64, vec bool) {
+		t := normTerm(word)
+		if t == term {
+			return
+		}
+		id, ok := lookupTerm(t)
+		if !ok || sn.df(id) == 0 {
+			return
+		}
+		if i := slices.IndexFunc(out, func(a alt) bool { return a.id == id }); i >= 0 {
+			if strength > out[i].strength {
+				out[i].strength, out[i].vec = strength, vec
+			}
+			return
+		}
+		out = append(out, alt{id: id, strength: strength, vec: vec})
+	}
+	for _, lemma := range lexLemmas(lower) {
+		if lemma != lower {
+			add(lemma, 1, false) // an irregular form: chosen → choose
+		}
+		for _, l := range lexRelated(lemma) {
+			// WordNet lists every sense of a word: "bring" is a synonym
+			// of "institute" (bring a charge). A link counts only when the
+			// two words also keep company in text (their GloVe vectors
+			// are close), which is the sense news prose uses.
+			if cos, ok := lexSimilarity(lower, l.Word); ok && cos < wordnetGate || float64(l.Weight) < wordnetMinWeight || float64(l.Weight) > wordnetMaxWeight {
+				continue
+			}
+			add(l.Word, wordnetScale*float64(l.Weight), false)
+		}
+	}
+	out = capAlts(out, maxWordNetAlts)
+	nwn := len(out)
+	if !name && !isDigits(lower) {
+		for _, l := range lexSimilar(lower) {
+			if float64(l.Weight) < vectorFloor {
+				break
+			}
+			// The commonest words neighbour everything (send ~ help,
+			// bring ~ make): they are context, not stand-ins.
+			if isStop(l.Word) || lexRank(l.Word) <= commonNeighbour {
+				continue
+			}
+			add(l.Word, vectorScale*float64(l.Weight), true)
+		}
+	}
+	out = append(out[:nwn], capAlts(out[nwn:], maxAlts-nwn)...)
+	slices.SortStableFunc(out, func(a, b alt) int { return cmp.Compare(b.strength, a.strength) })
+	return out
+}
+
+// capAlts keeps the n strongest stand-ins.
+func capAlts(alts []alt, n int) []alt {
+	slices.SortStableFunc(alts, func(a, b alt) int { return cmp.Compare(b.strength, a.strength) })
+	return alts[:min(len(alts), max(0, n))]
+}
+
+// unknownIDF is the weight of a question word no story uses: as rare as a
+// word used once when general English rarely uses it either, less when it
+// is a common English word ("time", "make"), whose absence from a story
+// says less about whether the story answers.
+func (sn *snapshot) unknownIDF(lower string) float64 {
+	rare := sn.idf(0, false)
+	if r := lexRank(lower); r > 0 {
+		// Ranks run from 1 to about 60,000; a word in the first thousand
+		// counts a third, a word past 20,000 in full.
+		f := max(0.33, min(1, (logRank(r)-logRank(1000))/(logRank(20000)-logRank(1000))*0.67+0.33))
+		return rare * f
+	}
+	return rare
+}
+
+// correction is a question word replaced by a library word it misspells.
+type correction struct {
+	From, To string
+}
+
+// correctSpelling replaces the words of q that no story uses and that are
+// not English words by the nearest word of the library's own vocabulary —
+// within one edit for words under five letters, two for longer ones,
+// names included — or by the function word they misspell ("wher" →
+// "where"), so a typo neither abstains nor loses the question's type.
+func (sn *snapshot) correctSpelling(q string) (string, []correction) {
+	toks := tokenize(q)
+	var fixes []correction
+	var b strings.Builder
+	last := 0
+	for _, t := range toks {
+		w := t.Lower
+		if len(w) < 3 || !isAlpha(w) || isStop(w) {
+			continue
+		}
+		if _, ok := sn.vocab[w]; ok {
+			continue
+		}
+		if id, ok := lookupTerm(t.Term); ok && sn.df(id) > 0 {
+			continue
+		}
+		if lexInWordNet(w) || (lexRank(w) > 0 && lexRank(w) <= commonRank) {
+			continue // a real word the stories do not use: not a typo
+		}
+		to := sn.nearestWord(w)
+		if to == "" {
+			continue
+		}
+		if t.Cap {
+			to = strings.ToUpper(to[:1]) + to[1:]
+		}
+		fixes = append(fixes, correction{From: t.Word, To: to})
+		b.WriteString(q[last:t.Start])
+		b.WriteString(to)
+		last = t.Start + len(t.Word)
+		if last > len(q) || q[t.Start:last] != t.Word {
+			last = t.End // a folded apostrophe: keep the original bytes' end
+		}
+	}
+	if len(fixes) == 0 {
+		return q, nil
+	}
+	b.WriteString(q[last:])
+	return b.String(), fixes
+}
+
+// spellingOn switches spelling correction (off only in the ablation test).
+var spellingOn = true
+
+// commonRank is the GloVe frequency rank within which a word is taken to
+// be English, not a typo, even when WordNet does not list it.
+const commonRank = 40000
+
+// questionWords are the function words a typo is checked against first.
+var questionWords = []string{"what", "where", "when", "who", "whom", "whose", "which", "why", "how", "does", "did", "will", "would", "could", "should", "about", "there", "their", "they", "said", "says"}
+
+// nearestWord returns the library word, or question word, closest to w
+// within the edit limit, preferring fewer edits, then the commoner word.
+func (sn *snapshot) nearestWord(w string) string {
+	limit := 1
+	if len(w) >= 5 {
+		limit = 2
+	}
+	for _, q := range questionWords {
+		if editDistance(w, q, 1) <= 1 {
+			return q
+		}
+	}
+	best, bestD, bestDF := "", limit+1, -1
+	for n := max(1, len(w)-limit); n <= len(w)+limit && n < len(sn.wordsByLen); n++ {
+		for _, cand := range sn.wordsByLen[n] {
+			d := editDistance(w, cand.word, min(limit, bestD))
+			if d > limit || d > bestD {
+				continue
+			}
+			if d < bestD || cand.df > bestDF {
+				best, bestD, bestDF = cand.word, d, cand.df
+			}
+		}
+	}
+	return best
+}
+
+// vocabWord is a lower-case word of the library with the number of
+// paragraphs its index term appears in.
+type vocabWord struct {
+	word string
+	df   int
+}
+
+// editDistance is the Damerau–Levenshtein (optimal string alignment)
+// distance of a and b in bytes, or limit+1 as soon as it must exceed limit.
+func editDistance(a, b string, limit int) int {
+	if d := len(a) - len(b); d > limit || -d > limit {
+		return limit + 1
+	}
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
+
+func isAlpha(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// addTerms adds the content words of text to the query at weight w, each
+// with its stand-ins (expansions).
+func (sn *snapshot) addTerms(qr *query, text string, w float64) {
+	toks := tokenize(text)
+	lowerWords := map[string]bool{}
+	for _, t := range toks {
+		lowerWords[t.Lower] = true
+	}
+	// Titles the stories put before a person's name stand for that
+	// person: "the Russian president" → Putin. A title is a person's only
+	// when the story writes it before a name, so an agency ("the
+	// Department of Defense") never becomes its chief.
+	titleWord := map[string]bool{}
+	var titleTerms []qterm
+	var titleSurnames []string
+	titles := sn.matchTitles(lowerWords)
+	if distinctSurnames(titles) > maxTitledSayers {
+		titles = nil // "the finance minister" of many stories names nobody in particular
+	}
+	for _, tr := range titles {
+		titleSurnames = append(titleSurnames, tr.Surname)
+		for _, tw := range strings.Fields(tr.Title) {
+			titleWord[strings.ToLower(tw)] = true
+		}
+		if id, ok := lookupTerm(normTerm(tr.Surname)); ok {
+			titleTerms = append(titleTerms, qterm{surface: normTerm(tr.Surname), lower: strings.ToLower(tr.Surname),
+				alts: []alt{{id: id, strength: 1}}, idf: sn.idf(id, true), weight: w, name: true, known: true, title: true})
+		}
+	}
+	// Date phrases ("next week", "on Monday") narrow a question but are
+	// not its topic, so they count half.
+	dateTok := map[int]bool{}
+	for _, m := range datePhrases(text) {
+		for i, t := range toks {
+			if t.Start >= m[0] && t.End <= m[1] {
+				dateTok[i] = true
+			}
+		}
+	}
+	frame := map[string]bool{}
+	if w == 1 {
+		for _, f := range frameWords[qr.kind] {
+			frame[f] = true
+		}
+	}
+	for i, t := range toks {
+		lw := t.Lower
+		if isStop(lw) {
+			continue
+		}
+		if _, ok := speechFrame[lw]; ok {
+			if w == 1 {
+				qr.quote = true
+			}
+			continue
+		}
+		if frame[lw] || frame[t.Term] {
+			continue
+		}
+		// "take place" is one verb, "happen", whatever the question type.
+		if lw == "place" && i > 0 && normTerm(toks[i-1].Lower) == "take" {
+			continue
+		}
+		if (lw == "take" || lw == "took" || lw == "taken" || lw == "takes" || lw == "taking") && i+1 < len(toks) && toks[i+1].Lower == "place" {
+			continue
+		}
+		if slices.ContainsFunc(qr.terms, func(x qterm) bool { return x.surface == t.Term }) {
+			continue
+		}
+		qt := qterm{surface: t.Term, lower: lw, weight: w, title: titleWord[lw], ctx: w < 1}
+		if dateTok[i] {
+			qt.weight = w / 2
+		}
+		if qt.title {
+			// The title's words still search, at a lower weight: the
+			// person's name carries the question.
+			qt.weight = w / 2
+		}
+		// A year or month of a story's dateline ("in October 2023")
+		// places the question in a story's time rather than asking
+		// about it: it helps pick the story and counts little.
+		if _, ok := sn.datelines[lw]; ok {
+			qt.dateline = true
+			qt.weight = w * datelineWeight
+		}
+		id, ok := lookupTerm(t.Term)
+		qt.known = ok && sn.df(id) > 0
+		if qt.known {
+			qt.idf = sn.idf(id, true)
+			qt.alts = []alt{{id: id, strength: 1}}
+		} else {
+			qt.idf = sn.unknownIDF(lw)
+		}
+		// Proper nouns: capitalised words after the first, or words the
+		// stories use as names.
+		qt.name = (t.Cap && i > 0 && !isAcronymStop(t.Word) && !isCalendarWord(t.Word)) || sn.isName(lw)
+		if qt.name && t.Cap && w == 1 {
+			qr.proper = append(qr.proper, i)
+		}
+		qt.alts = append(qt.alts, sn.expansions(lw, t.Term, qt.name || isCalendarWord(t.Word))...)
+		// A name no story mentions, nor anything standing for it, and
+		// that is not an English word capitalised ("Middle East"): most
+		// often a person the stories never speak of.
+		if qt.name && !qt.known && w == 1 && t.Cap && !lexInWordNet(lw) && !hasKnownNeighbour(sn, toks, i) &&
+			!slices.ContainsFunc(qt.alts, func(a alt) bool { return a.strength >= 0.7 }) {
+			qr.unknownNames++
+		}
+		qr.terms = append(qr.terms, qt)
+	}
+	for _, tt := range titleTerms {
+		if !slices.ContainsFunc(qr.terms, func(x qterm) bool { return x.surface == tt.surface }) {
+			qr.terms = append(qr.terms, tt)
+		}
+	}
+	if w == 1 {
+		qr.speakers = sn.namedSpeakers(toks)
+		qr.modal = hasModal(text)
+		qr.toks = toks
+		qr.focus = focusOf(toks, qr.terms)
+		if qr.quote {
+			qr.unquoted = sn.unquotedSayer(toks)
+			sayers := sn.reportedSayers(toks)
+			// "What did the economy minister say": a title stands for the
+			// person, unless many stories have someone of that title.
+			var titled []string
+			for _, sur := range titleSurnames {
+				titled = append(titled, sn.sayers[sur]...)
+			}
+			if len(titled) <= maxTitledSayers {
+				sayers = append(sayers, titled...)
+			}
+			for _, name := range sayers {
+				if !slices.Contains(qr.speakers, name) {
+					qr.speakers = append(qr.speakers, name)
+				}
+			}
+		}
+	}
+}
+
+// storyCovers reports whether story si knows every proper noun the
+// question names, itself or through a stand-in: a question about the
+// weather in Budapest is not answered by one story about the weather and
+// another about Budapest.
+func (sn *snapshot) storyCovers(si int, qr query) bool {
+	s := sn.stories[si]
+	for _, i := range qr.proper {
+		t := qr.toks[i]
+		if sn.storyUses(si, t.Term) {
+			continue
+		}
+		k := slices.IndexFunc(qr.terms, func(x qterm) bool { return x.surface == t.Term })
+		if k >= 0 && slices.ContainsFunc(qr.terms[k].alts, func(a alt) bool { return a.strength >= 0.7 && sn.storyHas(si, a.id) }) {
+			continue
+		}
+		// "Sergei Lavrov" when the story spells "Sergey": a known neighbour.
+		neighbour := false
+		for _, j := range []int{i - 1, i + 1} {
+			if j >= 0 && j < len(qr.toks) && qr.toks[j].Cap && sn.storyUses(si, qr.toks[j].Term) {
+				if _, ok := s.Mentions[strings.ToLower(qr.toks[j].Word)]; ok {
+					neighbour = true
+				}
+			}
+		}
+		if !neighbour {
+			return false
+		}
+	}
+	return true
+}
+
+// storyHas reports whether story si uses term id in a content paragraph.
+func (sn *snapshot) storyHas(si int, id uint32) bool {
+	for pi := range sn.stories[si].index.paras {
+		if sn.stories[si].index.paras[pi].has(id) {
+			return true
+		}
+	}
+	return false
+}
+
+// datelineWeight is the weight of a question word that names the year or
+// month of a story's date.
+const datelineWeight = 1.0
+
+// isCalendarWord reports whether a capitalised word is a weekday or a
+// month, which is capitalised without being a name.
+func isCalendarWord(w string) bool {
+	if w == "" {
+		return false
+	}
+	_, ok := notPlaceWords[strings.ToUpper(w[:1])+strings.ToLower(w[1:])]
+	return ok
+}
+
+func isDigits(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < '0' || w[i] > '9' {
+			return false
+		}
+	}
+	return w != ""
+}
+
+var (
+	auxWords = toSet(`did does do will would is was are were could can can't cannot should has have had might may must shall
+won't wouldn't isn't wasn't aren't weren't didn't doesn't don't hasn't haven't`)
+	npSkip = toSet(`the a an this that these those his her its their our my your any some`)
+)
+
+// focusOf returns the indexes in terms of the words a question asks
+// about, read from the shape of English questions rather than from any
+// story: the noun run after "what"/"which" ("what rocket", "which
+// companies"), the subject after "what was the" ("the vote count"), the
+// word after "how" ("how old", "how many climbers"), and for "how much did
+// the tour cost" and "who did he succeed" the last word.
+func focusOf(toks []token, terms []qterm) []int {
+	var out []int
+	add := func(t token) {
+		if k := slices.IndexFunc(terms, func(x qterm) bool { return x.surface == t.Term && !x.ctx }); k >= 0 && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	content := func(i int) bool {
+		if i >= len(toks) {
+			return false
+		}
+		_, aux := auxWords[toks[i].Lower]
+		return !aux && !isStop(toks[i].Lower) && len(toks[i].Lower) > 1
+	}
+	// The head of the noun asked for: its first word, and the words
+	// after it while they are capitalised like it ("Which Texas towns"
+	// reads "Texas"; "which prison" reads "prison").
+	run := func(i int) {
+		if !content(i) {
+			return
+		}
+		add(toks[i])
+		for j := i + 1; j < len(toks) && j < i+3 && content(j) && toks[j].Cap && toks[i].Cap; j++ {
+			add(toks[j])
+		}
+	}
+	lastContent := func() {
+		for i := len(toks) - 1; i >= 0; i-- {
+			if content(i) {
+				add(toks[i])
+				return
+			}
+		}
+	}
+	w := slices.IndexFunc(toks, func(t token) bool {
+		switch t.Lower {
+		case "what", "which", "whose", "who", "whom", "how":
+			return true
+		}
+		return false
+	})
+	if w < 0 {
+		return out
+	}
+	next := w + 1
+	isAux := func(i int) bool {
+		if i >= len(toks) {
+			return false
+		}
+		_, ok := auxWords[toks[i].Lower]
+		return ok
+	}
+	switch toks[w].Lower {
+	case "what", "which", "whose":
+		if content(next) {
+			run(next)
+			break
+		}
+		if isAux(next) {
+			j := next + 1
+			for j < len(toks) {
+				if _, ok := npSkip[toks[j].Lower]; !ok {
+					break
+				}
+				j++
+			}
+			if j > next+1 { // "what was the …": the subject is the thing asked for
+				run(j)
+			}
+		}
+	case "how":
+		if next < len(toks) {
+			switch toks[next].Lower {
+			case "many", "much":
+				if content(next + 1) {
+					run(next + 1)
+				} else {
+					lastContent()
+				}
+			default:
+				if content(next) {
+					add(toks[next]) // how old, how far, how close
+				}
+			}
+		}
+	case "who", "whom":
+		if isAux(next) {
+			lastContent()
+		} else if content(next) {
+			add(toks[next]) // who administered …
+			j := next + 1
+			for j < len(toks) {
+				if _, ok := npSkip[toks[j].Lower]; !ok {
+					break
+				}
+				j++
+			}
+			run(j)
+		}
+	}
+	return out
+}

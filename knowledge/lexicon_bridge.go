@@ -1,0 +1,22 @@
+package knowledge
+
+import (
+	"math"
+
+	"github.com/storybot/storybot/knowledge/lexicon"
+)
+
+// The lexicon's calls the answer engine makes, in one place.
+var (
+	lexLemmas     = lexicon.LemmasOf
+	lexRelated    = lexicon.Related
+	lexSimilar    = lexicon.Similar
+	lexRank       = lexicon.Rank
+	lexInWordNet  = lexicon.InWordNet
+	lexSimilarity = func(a, b string) (float64, bool) {
+		c, ok := lexicon.Similarity(a, b)
+		return float64(c), ok
+	}
+)
+
+func logRank(r int) float64 { return math.Log(float64(r)) }

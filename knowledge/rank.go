@@ -1,0 +1,343 @@
+package knowledge
+
+import (
+	"cmp"
+	"slices"
+	"sync"
+)
+
+// scored is a sentence with its relevance.
+type scored struct {
+	doc      int32
+	sent     int
+	score    float64
+	paraCov  float64
+	sentCov  float64
+	bm25     float64
+	sentBM25 float64
+	position int
+}
+
+// accumulator holds BM25 scores by paragraph during one ranking.
+type accumulator struct {
+	score   []float64
+	touched []int32
+	// best holds one query term's best contribution per paragraph, over
+	// the term and its stand-ins, and bestTouched its set slots.
+	best        []float64
+	bestTouched []int32
+}
+
+var accPool = sync.Pool{New: func() any { return &accumulator{} }}
+
+// rank scores the sentences of the best paragraphs for a query.
+func (sn *snapshot) rank(qr query, story string) []scored {
+	if len(sn.docs) == 0 || len(qr.terms) == 0 {
+		return nil
+	}
+	storyIdx := -1
+	if story != "" {
+		i, ok := sn.byID[story]
+		if !ok {
+			return nil
+		}
+		storyIdx = i
+	}
+	// Scores accumulate in a dense array, one slot per paragraph, reused
+	// across questions; only the slots a posting touched are read and
+	// cleared again.
+	acc := accPool.Get().(*accumulator)
+	defer accPool.Put(acc)
+	if len(acc.score) < len(sn.docs) {
+		acc.score = make([]float64, len(sn.docs))
+		acc.best = make([]float64, len(sn.docs))
+	}
+	acc.touched = acc.touched[:0]
+	score, best := acc.score, acc.best
+	for _, t := range qr.terms {
+		// A paragraph earns a term once, through the term itself or its
+		// best stand-in, so a paragraph of many synonyms does not outscore
+		// the one that uses the reader's word.
+		acc.bestTouched = acc.bestTouched[:0]
+		for _, a := range t.alts {
+			idf := sn.idf(a.id, true)
+			wi := t.weight * a.strength * idf
+			for _, p := range sn.postings(a.id) {
+				if storyIdx >= 0 && sn.docs[p.doc].story != storyIdx {
+					continue
+				}
+				tf := float64(p.tf)
+				c := wi * tf * (bm25K1 + 1) / (tf + sn.docNorm[p.doc])
+				if best[p.doc] == 0 {
+					acc.bestTouched = append(acc.bestTouched, p.doc)
+				}
+				best[p.doc] = max(best[p.doc], c)
+			}
+		}
+		for _, d := range acc.bestTouched {
+			if score[d] == 0 {
+				acc.touched = append(acc.touched, d)
+			}
+			score[d] += best[d]
+			best[d] = 0
+		}
+	}
+	if len(acc.touched) == 0 {
+		return nil
+	}
+	type docScore struct {
+		doc   int32
+		score float64
+	}
+	better := func(a, b docScore) bool {
+		return a.score > b.score || a.score == b.score && a.doc < b.doc
+	}
+	// The 24 best paragraphs by BM25, best first, kept by insertion.
+	var top24 [24]docScore
+	docs := top24[:0]
+	for _, d := range acc.touched {
+		ds := docScore{d, score[d]}
+		score[d] = 0
+		if len(docs) == len(top24) && !better(ds, docs[len(docs)-1]) {
+			continue
+		}
+		if len(docs) < len(top24) {
+			docs = append(docs, ds)
+		} else {
+			docs[len(docs)-1] = ds
+		}
+		for i := len(docs) - 1; i > 0 && better(docs[i], docs[i-1]); i-- {
+			docs[i], docs[i-1] = docs[i-1], docs[i]
+		}
+	}
+	// A news story's lead states its topic, and every later paragraph is
+	// about that topic too without repeating it. So a paragraph inherits
+	// the question words the lead of its story matches, at rankLead of
+	// their weight there: a question that names the story ("NASA's New
+	// Horizons flyby") no longer points at the lead alone, and the
+	// paragraph holding the words that are not the topic wins.
+	if rankLead > 0 {
+		for i := range docs {
+			docs[i].score = sn.leadScore(qr, docs[i].doc)
+		}
+		slices.SortStableFunc(docs, func(a, b docScore) int {
+			if better(a, b) {
+				return -1
+			}
+			if better(b, a) {
+				return 1
+			}
+			return 0
+		})
+	}
+	docs = docs[:min(len(docs), 12)]
+	top := docs[0].score
+	// "What did X say": the paragraphs where X speaks are candidates even
+	// when they call X "he" and share no word with the question.
+	if qr.quote {
+	speakers:
+		for _, name := range qr.speakers {
+			for _, d := range sn.sayerDocs[name] {
+				if len(docs) >= 24 {
+					break speakers
+				}
+				if storyIdx >= 0 && sn.docs[d].story != storyIdx {
+					continue
+				}
+				if !slices.ContainsFunc(docs, func(x docScore) bool { return x.doc == d }) {
+					docs = append(docs, docScore{d, top / 2})
+				}
+			}
+		}
+	}
+	nsents := 0
+	for _, ds := range docs {
+		nsents += len(sn.docs[ds.doc].pix.sents)
+	}
+	out := make([]scored, 0, nsents)
+	speakerTerms := qr.speakerTermIDs()
+	topSent := 0.0
+	for _, ds := range docs {
+		d := sn.docs[ds.doc]
+		paraTerms := d.pix.has
+		if qr.quote && len(speakerTerms) > 0 && slices.ContainsFunc(d.pix.sents, func(sx sentIndex) bool {
+			return sx.sayer != "" && slices.Contains(qr.speakers, sx.sayer)
+		}) {
+			paraTerms = func(id uint32) bool { return d.pix.has(id) || slices.Contains(speakerTerms, id) }
+		}
+		pc := coverage(qr.terms, paraTerms)
+		for si, sx := range d.pix.sents {
+			// A sentence whose sayer is the person a "what did X say"
+			// question names speaks of X even when it says "he".
+			bySpeaker := qr.quote && sx.sayer != "" && slices.Contains(qr.speakers, sx.sayer)
+			sc := coverage(qr.terms, func(id uint32) bool {
+				return slices.Contains(sx.terms, id) || (bySpeaker && slices.Contains(speakerTerms, id))
+			})
+			// The sentence's own BM25 score, with every word once: a
+			// short sentence that holds the question's rarer words beats a
+			// long lead sentence that restates the story's topic.
+			sb := 0.0
+			for _, t := range qr.terms {
+				best := 0.0
+				for _, a := range t.alts {
+					if a.strength*sn.idf(a.id, true) > best && (slices.Contains(sx.terms, a.id) || bySpeaker && slices.Contains(speakerTerms, a.id)) {
+						best = a.strength * sn.idf(a.id, true)
+					}
+				}
+				sb += t.weight * best
+			}
+			sb *= (bm25K1 + 1) / (1 + bm25K1*(1-bm25B+bm25B*float64(len(sx.terms))/sn.avgSentLen))
+			topSent = max(topSent, sb)
+			// The paragraph's BM25 evidence leads; the sentence's own
+			// coverage picks which of its sentences answers.
+			score := rankBM25*ds.score/top + rankSent*sc + rankPara*pc
+			score += cueBonus(qr.kind, sx.feats)
+			score *= cueFactor(qr.kind, sx.feats)
+			if qr.modal && sx.feats&featModal != 0 {
+				score += 0.06
+			}
+			if len(qr.speakers) > 0 && sx.sayer != "" {
+				if slices.Contains(qr.speakers, sx.sayer) {
+					if qr.quote {
+						score += 0.25
+						if sx.speaker == sx.sayer {
+							score += 0.05 // their own words, quoted, before a report of them
+						}
+					} else {
+						score += 0.05
+					}
+				} else if qr.quote {
+					score -= 0.05
+				}
+			}
+			if sc == 0 {
+				score *= 0.5
+			}
+			out = append(out, scored{doc: ds.doc, sent: si, score: score, paraCov: pc, sentCov: sc, bm25: ds.score, position: si, sentBM25: sb})
+		}
+	}
+	if topSent > 0 {
+		for i := range out {
+			out[i].score += rankSentBM25 * out[i].sentBM25 / topSent
+		}
+	}
+	slices.SortStableFunc(out, func(a, b scored) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.doc, b.doc); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.sent, b.sent)
+	})
+	return out
+}
+
+// Ranking weights: a sentence's score is the weighted sum of its
+// paragraph's BM25 score (relative to the best paragraph's), its own soft
+// coverage of the question and its paragraph's, plus the question-type
+// cue. They are variables so that tune_test.go can search them on the
+// training stories; the values here are what it found.
+var (
+	rankBM25 = 0.6
+	rankSent = 0.3
+	rankPara = 0.0
+	// rankLead is the share of a story lead's match a later paragraph
+	// inherits (see rank).
+	rankLead = 0.9
+	// rankSentBM25 weighs the sentence's own BM25 score.
+	rankSentBM25 = 0.0
+	// rankCue is added for a sentence with what the question type asks
+	// for, and rankNoCue multiplies the score of one without it.
+	rankCue   = 0.12
+	rankNoCue = 1.0
+)
+
+// coverage is the share of the query's weight that a unit (sentence or
+// paragraph) contains, counting a stand-in word at its strength.
+func coverage(terms []qterm, has func(uint32) bool) float64 {
+	var got, total float64
+	for _, t := range terms {
+		w := t.idf * t.weight
+		total += w
+		best := 0.0
+		for _, a := range t.alts {
+			if a.strength > best && has(a.id) {
+				best = a.strength
+			}
+		}
+		got += w * best
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
+
+// cueFeature is the sentence feature a question type looks for.
+func cueFeature(k queryKind) uint8 {
+	switch k {
+	case qWhen:
+		return featDate
+	case qWhere:
+		return featPlace
+	case qWhy:
+		return featCause
+	case qHowLong:
+		return featDuration
+	case qHowMany:
+		return featNumber
+	case qWho:
+		return featPerson | featQuote
+	}
+	return 0
+}
+
+// cueBonus rewards a sentence that holds what the question type asks
+// for; cueFactor scales down one that does not: a sentence without a
+// date does not answer "when", however many of the question's words it
+// shares.
+func cueBonus(k queryKind, f uint8) float64 {
+	if want := cueFeature(k); want != 0 && f&want != 0 {
+		return rankCue
+	}
+	return 0
+}
+
+func cueFactor(k queryKind, f uint8) float64 {
+	if want := cueFeature(k); want != 0 && f&want == 0 {
+		return rankNoCue
+	}
+	return 1
+}
+
+// termScore is the BM25 contribution of query term t to paragraph d:
+// the best of the term itself and its stand-ins.
+func (sn *snapshot) termScore(t qterm, d int32) float64 {
+	pix := sn.docs[d].pix
+	best := 0.0
+	for _, a := range t.alts {
+		i, ok := slices.BinarySearch(pix.terms, a.id)
+		if !ok {
+			continue
+		}
+		tf := float64(pix.tfs[i])
+		best = max(best, t.weight*a.strength*sn.idf(a.id, true)*tf*(bm25K1+1)/(tf+sn.docNorm[d]))
+	}
+	return best
+}
+
+// leadScore is paragraph d's BM25 score with the words its story's lead
+// matches inherited at rankLead of their weight there.
+func (sn *snapshot) leadScore(qr query, d int32) float64 {
+	lead := sn.leadDoc[sn.docs[d].story]
+	total := 0.0
+	for _, t := range qr.terms {
+		c := sn.termScore(t, d)
+		if d != lead {
+			c = max(c, rankLead*sn.termScore(t, lead))
+		}
+		total += c
+	}
+	return total
+}
