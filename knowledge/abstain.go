@@ -3,6 +3,8 @@ package knowledge
 import (
 	"math"
 	"slices"
+	"strings"
+	"unicode"
 )
 
 // This file holds the decision to answer or decline. It is not a veto
@@ -57,6 +59,10 @@ type Explanation struct {
 	Threshold float64
 	// Corrected lists misspellings as "from→to".
 	Corrected []string
+	// Foreign is true when the question is not in English: most of its
+	// words are in neither the stories nor the English lexicon. The
+	// stories cannot be searched in its words, so it is declined.
+	Foreign bool
 }
 
 // declineProbability is the fitted logistic model.
@@ -312,6 +318,7 @@ func (sn *snapshot) explain(qr query, ranked []scored, opts AskOptions) Explanat
 		e.Threshold = opts.Strictness
 	}
 	e.Decline = declineProbability(e.Features)
+	e.Foreign = sn.foreign(qr.toks)
 	for _, c := range qr.corrected {
 		e.Corrected = append(e.Corrected, c.From+"→"+c.To)
 	}
@@ -320,3 +327,25 @@ func (sn *snapshot) explain(qr query, ranked []scored, opts AskOptions) Explanat
 
 // Declined reports whether the explanation's decision is to decline.
 func (e Explanation) Declined() bool { return e.Decline >= e.Threshold }
+
+// foreign reports whether most of a question's words that no story uses
+// are not English either: in neither WordNet nor the commonest GloVe
+// words, or spelt with letters English does not use.
+func (sn *snapshot) foreign(toks []token) bool {
+	n, other := 0, 0
+	for _, t := range toks {
+		w := t.Lower
+		if len([]rune(w)) < 2 || isDigits(w) || isStop(w) || strings.ContainsRune(w, '\'') {
+			continue
+		}
+		if _, ok := sn.vocab[w]; ok {
+			continue
+		}
+		n++
+		nonASCII := strings.ContainsFunc(w, func(r rune) bool { return r > unicode.MaxASCII })
+		if nonASCII || !lexInWordNet(w) && (lexRank(w) == 0 || lexRank(w) > commonRank) {
+			other++
+		}
+	}
+	return n >= 3 && 2*other >= n
+}

@@ -72,7 +72,7 @@ func (l *Library) Ask(question string, opts AskOptions) (Answer, error) {
 		qr.unknownNames = max(qr.unknownNames, 1) // no one story knows all the names asked about
 	}
 	ans.Why = sn.explain(qr, ranked, opts)
-	if len(ranked) == 0 || ans.Why.Declined() {
+	if len(ranked) == 0 || ans.Why.Declined() || ans.Why.Foreign {
 		ans.Abstained = true
 		ans.Text = "The story doesn't say."
 		if len(sn.stories) > 1 {

@@ -549,3 +549,51 @@ func TestAnswersNeverCutAQuotation(t *testing.T) {
 		checkVerbatim(t, lib, a)
 	}
 }
+
+func TestAskReadsTheReadersOwnWords(t *testing.T) {
+	lib := seedLibrary(t)
+	t.Run("a question of typos is read as the words it misspells", func(t *testing.T) {
+		a, err := lib.Ask("wher is the trump putin sumit", knowledge.AskOptions{})
+		if err != nil || a.Abstained || len(a.Citations) == 0 {
+			t.Fatalf("answer %+v, %v", a, err)
+		}
+		if !slices.Contains(a.Why.Corrected, "sumit→summit") {
+			t.Errorf("corrections %v, want sumit→summit", a.Why.Corrected)
+		}
+		if a.Citations[0].Paragraph != 5 && a.Citations[0].Paragraph != 7 {
+			t.Errorf("cites ¶%d, want the Budapest summit (¶5 or ¶7)", a.Citations[0].Paragraph)
+		}
+	})
+	for _, tt := range []struct{ name, q string }{
+		{"only function words", "what is the the of and"},
+		{"only words no story or dictionary has", "zzzzzzzzzzzzzzzzzzzz qqqqqqqq"},
+		{"another language", "¿Dónde se celebrará la cumbre entre Trump y Putin?"},
+	} {
+		t.Run("a question of "+tt.name+" abstains and names the closest passage", func(t *testing.T) {
+			a, err := lib.Ask(tt.q, knowledge.AskOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !a.Abstained || len(a.Citations) != 0 {
+				t.Fatalf("answered %q", a.Text)
+			}
+			if a.Closest == nil || !strings.Contains(a.Text, "Closest passage") {
+				t.Errorf("no closest passage named: %q", a.Text)
+			}
+		})
+	}
+	t.Run("in what year asks for a date", func(t *testing.T) {
+		// The story gives no year, only "more than two months" before
+		// its date: the sentence that places the summit in time answers.
+		a, _ := lib.Ask("In what year was the Anchorage summit?", knowledge.AskOptions{})
+		if a.Abstained || len(a.Citations) == 0 || a.Citations[0].Paragraph != 17 {
+			t.Errorf("answer %q", a.Text)
+		}
+	})
+	t.Run("the explanation names the features behind the decision", func(t *testing.T) {
+		a, _ := lib.Ask("Why was the Rubio-Lavrov meeting put on hold?", knowledge.AskOptions{})
+		if a.Why.Threshold == 0 || a.Why.Decline >= a.Why.Threshold {
+			t.Errorf("explanation %+v", a.Why)
+		}
+	})
+}
