@@ -47,6 +47,26 @@ var (
 // for a proper noun, which takes WordNet's derived forms (France →
 // French) but no vector neighbours (Putin's are other leaders).
 func (sn *snapshot) expansions(lower, term string, name bool) []alt {
+	key := lower
+	if name {
+		key = "\x00" + lower
+	}
+	if v, ok := sn.expandCache.Load(key); ok {
+		return v.([]alt)
+	}
+	out := sn.expand(lower, term, name)
+	if sn.cached.Add(1) <= maxCached {
+		sn.expandCache.Store(key, out)
+	}
+	return out
+}
+
+// maxCached bounds the words a snapshot remembers the stand-ins and
+// corrections of; questions from chat bring words without end.
+const maxCached = 1 << 16
+
+// expand finds the stand-ins of a word (see expansions).
+func (sn *snapshot) expand(lower, term string, name bool) []alt {
 	var out []alt
 	add := func(word string, strength float64, vec bool) {
 		t := normTerm(word)
@@ -150,7 +170,15 @@ func (sn *snapshot) correctSpelling(q string) (string, []correction) {
 		if lexInWordNet(w) || (lexRank(w) > 0 && lexRank(w) <= commonRank) {
 			continue // a real word the stories do not use: not a typo
 		}
-		to := sn.nearestWord(w)
+		var to string
+		if v, ok := sn.spellCache.Load(w); ok {
+			to = v.(string)
+		} else {
+			to = sn.nearestWord(w)
+			if sn.cached.Add(1) <= maxCached {
+				sn.spellCache.Store(w, to)
+			}
+		}
 		if to == "" {
 			continue
 		}

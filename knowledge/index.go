@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // vocabulary interns index terms as small integers for the whole process,
@@ -299,6 +300,14 @@ type snapshot struct {
 	// each document.
 	docNorm []float64
 	avgLen  float64
+	// idfs caches idf by term id: a question asks for it of every
+	// stand-in of every word.
+	idfs []float64
+	// expandCache and spellCache remember, for this snapshot, the
+	// stand-ins of a question word and the correction of an unknown
+	// one; cached counts their entries, which are bounded.
+	expandCache, spellCache sync.Map
+	cached                  atomic.Int64
 	// leadDoc is the first content paragraph of each story, its lead.
 	leadDoc []int32
 	// avgSentLen is the mean number of distinct terms of a sentence.
@@ -511,6 +520,11 @@ func newSnapshot(stories []*Story) *snapshot {
 	if len(sn.docs) > 0 {
 		sn.avgLen = float64(total) / float64(len(sn.docs))
 	}
+	sn.idfs = make([]float64, max(0, len(sn.postStart)-1))
+	for id := range sn.idfs {
+		df := float64(sn.postStart[id+1] - sn.postStart[id])
+		sn.idfs[id] = math.Log(1 + (float64(len(sn.docs))-df+0.5)/(df+0.5))
+	}
 	nsent, sentTerms := 0, 0
 	for _, dr := range sn.docs {
 		for _, sx := range dr.pix.sents {
@@ -569,6 +583,9 @@ func (sn *snapshot) df(id uint32) int {
 // idf is the BM25 inverse document frequency of a term; a term no
 // paragraph uses gets the highest value, as the rarest possible.
 func (sn *snapshot) idf(id uint32, known bool) float64 {
+	if known && int(id) < len(sn.idfs) {
+		return sn.idfs[id]
+	}
 	n := float64(len(sn.docs))
 	df := 0.0
 	if known {
