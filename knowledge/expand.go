@@ -32,6 +32,11 @@ var (
 	// and derived forms.
 	wordnetMinWeight = 0.85
 	wordnetMaxWeight = 0.95
+	// synonymGate is the stricter cosine a WordNet synonym needs: a
+	// synonym is listed for every sense of a word, a derived form for one.
+	// A word without a vector (a rare or British spelling) keeps its
+	// synonyms, there being nothing to check them by.
+	synonymGate = 0.6
 	// maxAlts bounds the stand-ins of one word: each costs a postings walk.
 	maxAlts = 6
 	// maxWordNetAlts bounds the WordNet stand-ins among them, so the
@@ -94,7 +99,13 @@ func (sn *snapshot) expand(lower, term string, name bool) []alt {
 			// of "institute" (bring a charge). A link counts only when the
 			// two words also keep company in text (their GloVe vectors
 			// are close), which is the sense news prose uses.
-			if cos, ok := lexSimilarity(lower, l.Word); ok && cos < wordnetGate || float64(l.Weight) < wordnetMinWeight || float64(l.Weight) > wordnetMaxWeight {
+			cos, ok := lexSimilarity(lower, l.Word)
+			switch w := float64(l.Weight); {
+			case w < wordnetMinWeight:
+				continue // similar-to, entailment, hypernyms: too loose here
+			case w > wordnetMaxWeight && ok && cos < synonymGate:
+				continue // a synonym in a sense the reader rarely means
+			case ok && cos < wordnetGate:
 				continue
 			}
 			add(l.Word, wordnetScale*float64(l.Weight), false)

@@ -245,6 +245,9 @@ var (
 	// rankLead is the share of a story lead's match a later paragraph
 	// inherits (see rank).
 	rankLead = 0.9
+	// leadWordShare is the largest share of its story's paragraphs a
+	// word may be in and still name the story (see leadWord).
+	leadWordShare = 0.5
 	// rankSentBM25 weighs the sentence's own BM25 score.
 	rankSentBM25 = 0.0
 	// rankCue is added for a sentence with what the question type asks
@@ -312,11 +315,15 @@ func cueFactor(k queryKind, f uint8) float64 {
 }
 
 // termScore is the BM25 contribution of query term t to paragraph d:
-// the best of the term itself and its stand-ins.
-func (sn *snapshot) termScore(t qterm, d int32) float64 {
+// the best of the term itself and its stand-ins (only exact ones with
+// exactOnly).
+func (sn *snapshot) termScore(t qterm, d int32, exactOnly bool) float64 {
 	pix := sn.docs[d].pix
 	best := 0.0
 	for _, a := range t.alts {
+		if exactOnly && a.vec {
+			continue
+		}
 		i, ok := slices.BinarySearch(pix.terms, a.id)
 		if !ok {
 			continue
@@ -333,11 +340,32 @@ func (sn *snapshot) leadScore(qr query, d int32) float64 {
 	lead := sn.leadDoc[sn.docs[d].story]
 	total := 0.0
 	for _, t := range qr.terms {
-		c := sn.termScore(t, d)
-		if d != lead {
-			c = max(c, rankLead*sn.termScore(t, lead))
+		c := sn.termScore(t, d, false)
+		if d != lead && sn.leadWord(t, sn.docs[d].story) {
+			c = max(c, rankLead*sn.termScore(t, lead, true))
 		}
 		total += c
 	}
 	return total
+}
+
+// leadWord reports whether a question word is one by which the question
+// names its story: the lead uses it (itself, not a GloVe neighbour, which
+// says the lead is near the question rather than what it is about) and
+// few other paragraphs of the story do. A word the story uses throughout
+// ("Trump" in a story about Trump) names no story and is inherited by
+// none.
+func (sn *snapshot) leadWord(t qterm, story int) bool {
+	lead := sn.docs[sn.leadDoc[story]].pix
+	if !slices.ContainsFunc(t.alts, func(a alt) bool { return !a.vec && lead.has(a.id) }) {
+		return false
+	}
+	paras := sn.stories[story].index.paras
+	n := 0
+	for pi := range paras {
+		if slices.ContainsFunc(t.alts, func(a alt) bool { return !a.vec && paras[pi].has(a.id) }) {
+			n++
+		}
+	}
+	return float64(n) <= leadWordShare*float64(len(paras))
 }
