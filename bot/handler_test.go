@@ -87,7 +87,7 @@ func TestHandleAnswersEachCommand(t *testing.T) {
 		{name: "the quote slash command finds a title too",
 			msg: bot.Message{Command: "quote", Text: "Kremlin spokesperson"}, kind: bot.KindQuotes, firstPara: 9},
 		{name: "a person never quoted gets no one else's words",
-			msg: bot.Message{Command: "quote", Text: "Putin"}, kind: bot.KindQuotes, textHas: "never quotes", abstained: true},
+			msg: bot.Message{Command: "quote", Text: "Putin"}, kind: bot.KindQuotes, textHas: "quotes no words of", abstained: true},
 		{name: "an empty message gets help",
 			msg: bot.Message{Text: "   "}, kind: bot.KindHelp, textHas: "quote <who or topic>"},
 		{name: "an unknown slash command gets help naming it",

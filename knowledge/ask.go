@@ -235,6 +235,21 @@ func (sn *snapshot) coveringStories(qr query, ranked []scored) []scored {
 // question asks about, naming as closest the best passage that mentions
 // them: nobody else's words are handed out as theirs.
 func (sn *snapshot) unquotedAnswer(ans Answer, qr query, ranked []scored) Answer {
+	// A readout that reports their words ("Rubio “emphasized the
+	// importance of …”", quoted from the readout) is what the story has:
+	// given as reported, under the source it quotes.
+	if cs := sn.reportedWords(qr.unquoted); len(cs) > 0 {
+		ans.Citations = sn.wholeQuotations(cs)
+		var text []string
+		for _, c := range ans.Citations {
+			text = append(text, c.Quote+" "+sn.marker(c))
+		}
+		ans.Text = fmt.Sprintf("The story quotes no words of %s directly; it reports them: %s", qr.unquoted, strings.Join(text, " "))
+		if len(sn.stories) > 1 {
+			ans.Text = fmt.Sprintf("The stories quote no words of %s directly; they report them: %s", qr.unquoted, strings.Join(text, " "))
+		}
+		return ans
+	}
 	ans.Abstained = true
 	ans.Text = fmt.Sprintf("The story quotes no words of %s.", qr.unquoted)
 	if len(sn.stories) > 1 {
@@ -422,7 +437,8 @@ func (sn *snapshot) unquotedSayer(toks []token) string {
 	}
 	for _, t := range toks[:p] {
 		lw := t.Lower
-		if full, ok := sn.mentions[lw]; ok && t.Cap && !sn.quotedSurname(lw) && len(sn.sayers[lw]) == 0 {
+		// Lower-case is fine: readers type "what did rubio say".
+		if full, ok := sn.mentions[lw]; ok && !sn.quotedSurname(lw) && len(sn.sayers[lw]) == 0 {
 			return full
 		}
 	}
@@ -478,9 +494,6 @@ func (sn *snapshot) reportedSayers(toks []token) []string {
 	}
 	var out []string
 	for _, t := range toks[:p] {
-		if !t.Cap {
-			continue
-		}
 		for _, name := range sn.sayers[t.Lower] {
 			if !slices.Contains(out, name) {
 				out = append(out, name)
@@ -746,4 +759,41 @@ func (sn *snapshot) dateNotes(cs []Citation) string {
 		return ""
 	}
 	return "Dates: " + strings.Join(notes, "; ") + "."
+}
+
+// reportedWords returns the sentences in which a quotation reports what a
+// person said without being their words: the person's surname stands
+// right before the opening mark and the quotation opens with a verb of
+// saying ("Rubio “emphasized the importance of …”"), while the words are
+// attributed to someone else (a readout, a statement).
+func (sn *snapshot) reportedWords(full string) []Citation {
+	sur := strings.ToLower(lastWord(full))
+	var out []Citation
+	for si, s := range sn.stories {
+		if _, ok := s.Mentions[sur]; !ok {
+			continue
+		}
+		for _, q := range s.Quotes {
+			p := s.Paragraph(q.Paragraph)
+			if p == nil {
+				continue
+			}
+			before := strings.TrimRight(p.Text[:q.Span.Start], "“\"‘' ")
+			if !strings.HasSuffix(strings.ToLower(before), sur) {
+				continue
+			}
+			first := strings.ToLower(strings.Fields(q.Text + " x")[0])
+			if _, ok := speechVerbs[strings.Trim(first, ",.;:")]; !ok {
+				continue
+			}
+			for _, sp := range p.Sentences {
+				if q.Span.Start >= sp.Start && q.Span.Start < sp.End {
+					out = append(out, Citation{Story: sn.stories[si].ID, Paragraph: p.N, Quote: p.Text[sp.Start:sp.End],
+						Speaker: q.Speaker, Start: sp.Start, End: sp.End})
+					break
+				}
+			}
+		}
+	}
+	return out
 }

@@ -597,3 +597,28 @@ func TestAskReadsTheReadersOwnWords(t *testing.T) {
 		}
 	})
 }
+
+func TestWhatDidTheySayForSomeoneNeverQuoted(t *testing.T) {
+	lib := seedLibrary(t)
+	t.Run("a readout's report of their words is given as reported, under the readout", func(t *testing.T) {
+		a, err := lib.Ask("what did rubio say?", knowledge.AskOptions{})
+		if err != nil || a.Abstained || len(a.Citations) != 1 {
+			t.Fatalf("answer %+v, %v", a, err)
+		}
+		if c := a.Citations[0]; c.Paragraph != 14 || !strings.Contains(c.Speaker, "readout") {
+			t.Errorf("cites ¶%d by %q, want ¶14 by the readout", c.Paragraph, c.Speaker)
+		}
+		if !strings.HasPrefix(a.Text, "The story quotes no words of Marco Rubio directly; it reports them:") {
+			t.Errorf("text %q", a.Text)
+		}
+	})
+	t.Run("someone neither quoted nor reported gets the README's wording, and nobody else's words", func(t *testing.T) {
+		a, _ := lib.Ask("what did putin say?", knowledge.AskOptions{})
+		if !a.Abstained || len(a.Citations) != 0 || !strings.HasPrefix(a.Text, "The story quotes no words of Vladimir Putin.") {
+			t.Errorf("answer %q", a.Text)
+		}
+		if q := lib.Quotes("putin"); len(q.Quotes) != 0 || q.Note != "The story quotes no words of Vladimir Putin." {
+			t.Errorf("quote putin: %d quotes, note %q", len(q.Quotes), q.Note)
+		}
+	})
+}

@@ -43,9 +43,10 @@ func (l *Library) Quotes(query string) QuoteResult {
 	for _, w := range words {
 		if full, ok := sn.mentions[w]; ok {
 			res.Speaker = full
-			res.Note = fmt.Sprintf("The story mentions %s but never quotes them directly.", full)
+			// One wording everywhere, the one "what did X say" uses.
+			res.Note = fmt.Sprintf("The story quotes no words of %s.", full)
 			if len(sn.stories) > 1 {
-				res.Note = fmt.Sprintf("The stories mention %s but never quote them directly.", full)
+				res.Note = fmt.Sprintf("The stories quote no words of %s.", full)
 			}
 			return res
 		}
