@@ -3,6 +3,8 @@ package knowledge_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -262,4 +264,24 @@ func synthStory(r *rand.Rand, date time.Time) string {
 		fmt.Fprintf(&b, "\n\nThis story has been updated with additional reporting %s.", pick(r, weekdays))
 	}
 	return b.String()
+}
+
+// TestWriteSynthLibrary writes the benchmarks' 10,000 generated stories
+// to a folder, for measuring the binary's memory and time on a large
+// library from outside (`/usr/bin/time -v storybot ask --stories DIR -`):
+//
+//	STORYBOT_SYNTH_DIR=/tmp/synth go test ./knowledge -run TestWriteSynthLibrary
+func TestWriteSynthLibrary(t *testing.T) {
+	dir := os.Getenv("STORYBOT_SYNTH_DIR")
+	if dir == "" {
+		t.Skip("set STORYBOT_SYNTH_DIR to write the 10,000 generated stories there")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range synthFiles() {
+		if err := os.WriteFile(filepath.Join(dir, f.name), f.data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
