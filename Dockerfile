@@ -1,5 +1,6 @@
 # storybot: a static binary on a distroless, non-root base.
-#   docker build -t storybot .
+#   docker build -t storybot \
+#     --build-arg VERSION=$(git describe --tags --always --dirty) --build-arg COMMIT=$(git rev-parse HEAD) .
 #   docker run --rm -e SLACK_BOT_TOKEN -e SLACK_APP_TOKEN \
 #     -v "$PWD/stories:/stories" -v storybot-data:/data -p 8080:8080 storybot
 # Stories are read from /stories (watched for changes); the SQLite database
@@ -11,9 +12,14 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-ARG VERSION=dev
+# `storybot version` prints these; what is left empty falls back to what Go
+# records (the module version, the VCS revision when .git was copied in).
+# DATE defaults to now: the time of this build, not of the commit.
+ARG VERSION=
+ARG COMMIT=
+ARG DATE=
 RUN CGO_ENABLED=0 GOOS=linux go build -trimpath \
-      -ldflags "-s -w -X main.version=${VERSION}" \
+      -ldflags "-s -w -X main.version=${VERSION} -X main.commit=${COMMIT} -X main.date=${DATE:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}" \
       -o /out/storybot ./cmd/storybot
 
 FROM gcr.io/distroless/static-debian12:nonroot

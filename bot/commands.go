@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/storybot/storybot/knowledge"
@@ -14,8 +15,8 @@ func (h *Handler) storiesReply() Reply {
 	var b strings.Builder
 	fmt.Fprintf(&b, "I know %d %s:\n", len(stories), plural(len(stories), "story", "stories"))
 	for _, s := range stories {
-		fmt.Fprintf(&b, "• %s — %s (%s, %d paragraphs, %d quotations)\n", s.ID, truncateWords(s.Title, 120), s.Source(),
-			len(s.Paragraphs), len(s.Quotes))
+		fmt.Fprintf(&b, "• %s — %s (%s, %s, %s)\n", s.ID, truncateWords(s.Title, 120), s.Source(),
+			Count(len(s.Paragraphs), "paragraph", "paragraphs"), Count(len(s.Quotes), "quotation", "quotations"))
 	}
 	return Reply{Kind: KindStories, Text: strings.TrimRight(b.String(), "\n")}
 }
@@ -50,6 +51,12 @@ func (h *Handler) KeyPointsReply(id string) Reply {
 	r.Text = "Key points:\n" + strings.Join(lines, "\n")
 	r.Source = h.sourceOf(r.Quotes, nil)
 	return r
+}
+
+// Count writes a number with its noun, singular for one: "1 quotation",
+// "3 quotations". The CLI and every adapter count things the same way.
+func Count(n int, one, many string) string {
+	return strconv.Itoa(n) + " " + plural(n, one, many)
 }
 
 func plural(n int, one, many string) string {

@@ -53,6 +53,8 @@ func ran(r bot.Reply, added []string) string {
 	case r.Kind == bot.KindHelp && strings.HasPrefix(r.Text, "I don't know the command `"):
 		name, _, _ := strings.Cut(strings.TrimPrefix(r.Text, "I don't know the command `"), "`")
 		return "help " + name
+	case r.Kind == bot.KindHelp && !strings.Contains(r.Text, "\n") && strings.HasSuffix(r.Text, "`help` explains each."):
+		return "hint"
 	case r.Kind == bot.KindHelp && strings.Contains(r.Text, "`quote <who or topic>`") && strings.Contains(r.Text, "`digest`"):
 		return "help"
 	}
@@ -131,7 +133,8 @@ func TestEveryCommandAliasAndFormStillWorks(t *testing.T) {
 		{"help typed with a slash is help", bot.Message{Text: "/help"}, "help"},
 		{"the help slash command is help", bot.Message{Command: "help"}, "help"},
 		{"help followed by words that name no command is the whole help", bot.Message{Text: "help me please"}, "help"},
-		{"an empty message gets the help", bot.Message{Text: "  "}, "help"},
+		{"an empty message gets a one-line hint, not the whole help", bot.Message{Text: "  "}, "hint"},
+		{"a message of only tabs and newlines gets the hint", bot.Message{Text: "\t\n"}, "hint"},
 		{"an unknown word with a slash gets help naming it", bot.Message{Text: "/weather today"}, "help /weather"},
 		{"an unknown slash command gets help naming it", bot.Message{Command: "frobnicate"}, "help frobnicate"},
 	}

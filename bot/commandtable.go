@@ -102,8 +102,9 @@ func Commands() []Command {
 			Name:    "ask",
 			Summary: "ask a question about the news stories",
 			Details: "Any message that names no command is a question too. The answer quotes the stories with ¶ " +
-				"citations, or is an LLM summary checked against them. In a thread the bot answered, follow-ups " +
-				"(`why?`, `and what did he say next?`) keep the earlier question's context.",
+				"citations, or is an LLM summary checked against them. In a thread the bot answered, a follow-up " +
+				"that leans on what came before (`why?`, `and what did he say next?`, `who said that?`) keeps the " +
+				"earlier questions' context; a question that names its own subject is answered as if asked alone.",
 			Arg: &Arg{Name: "question", Hint: "question", Description: "What do you want to know?", Required: true,
 				MaxLength: 1000},
 			Examples: []string{"why was the Rubio–Lavrov meeting put on hold?"},
@@ -327,6 +328,26 @@ func usageReply(c *Command) Reply {
 	return Reply{Kind: KindHelp, Text: text + "."}
 }
 
+// hint is the one line an empty message gets: what to ask and the
+// commands to try, drawn from the table, without the whole help.
+func (h *Handler) hint() Reply {
+	var text string
+	var others []string
+	for i := range h.commands.cmds {
+		c := &h.commands.cmds[i]
+		switch {
+		case c.Default:
+			text = c.Description()
+		case c.Access == Everyone && c.Name != "help":
+			others = append(others, "`"+c.Usage()+"`")
+		}
+	}
+	if len(others) > 0 {
+		text += ", or try " + strings.Join(others, ", ")
+	}
+	return Reply{Kind: KindHelp, Text: text + " — `help` explains each."}
+}
+
 // helpFor answers `help [command]`: how to use the command named, or, when
 // arg names none, every command.
 func (h *Handler) helpFor(arg string) Reply {
@@ -364,7 +385,7 @@ func (h *Handler) help(unknown string) Reply {
 		}
 		b.WriteString(".\n")
 	}
-	b.WriteString("In a thread I remember the earlier question, so `why?` works. " +
+	b.WriteString("In a thread I remember the earlier questions, so `why?` and `who said that?` work. " +
 		"When a story doesn't say, I tell you so instead of guessing.")
 	return Reply{Kind: KindHelp, Text: b.String()}
 }

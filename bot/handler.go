@@ -32,8 +32,9 @@ type Config struct {
 	// CacheSize and CacheTTL bound the summary cache (defaults 256, 1h).
 	CacheSize int
 	CacheTTL  time.Duration
-	// Strictness is the share of a question's words the best paragraph
-	// must cover before the bot answers (default knowledge.AbstainNormal).
+	// Strictness is how readily the bot declines (answer.abstain),
+	// passed to knowledge.AskOptions: knowledge.AbstainStrict,
+	// AbstainNormal or AbstainLenient; zero means AbstainNormal.
 	Strictness float64
 	Limits     Limits
 	// Threads bounds follow-up context (defaults: 1000 threads, 4 turns, 1h).
@@ -211,7 +212,10 @@ func (h *Handler) Handle(ctx context.Context, m Message, w ReplyWriter) (err err
 		}
 	}()
 	c, arg, unknown := h.commands.parse(m)
-	if c == nil {
+	switch {
+	case c == nil && unknown == "":
+		return w.WriteReply(ctx, h.hint()) // an empty message
+	case c == nil:
 		return w.WriteReply(ctx, h.help(unknown))
 	}
 	return h.run(ctx, call{cmd: c, msg: m, arg: arg, w: w})
@@ -272,7 +276,8 @@ type AnswerOptions struct {
 	Mode Mode
 	// Story restricts the answer to one story id.
 	Story string
-	// Context is earlier conversation text (a follow-up's thread).
+	// Context is earlier conversation text, for a follow-up that leans on
+	// it ("and why?"); Handle passes it only for such questions.
 	Context string
 	// Partial, if set, receives the checked summary as it grows.
 	Partial func(text string)
@@ -293,7 +298,8 @@ func (h *Handler) Answer(ctx context.Context, question string, opts AnswerOption
 	if mode == "" {
 		mode = h.cfg.Mode
 	}
-	ask := knowledge.AskOptions{Context: opts.Context, Story: opts.Story, MaxCitations: h.cfg.MaxQuotes}
+	ask := knowledge.AskOptions{Context: opts.Context, Story: opts.Story, MaxCitations: h.cfg.MaxQuotes,
+		Strictness: h.cfg.Strictness}
 	ans, err := h.cfg.Library.Ask(q, ask)
 	if err != nil {
 		return Reply{}, fmt.Errorf("answer %q: %w", q, err)
@@ -311,7 +317,10 @@ func (h *Handler) Answer(ctx context.Context, question string, opts AnswerOption
 // answer handles an ask message: thread context in, thread context out.
 func (h *Handler) answer(ctx context.Context, m Message, q string, w ReplyWriter) (Reply, error) {
 	key := threadKey(m)
-	opts := AnswerOptions{Context: h.threads.context(key)}
+	var opts AnswerOptions
+	if isFollowUp(q) {
+		opts.Context = h.threads.context(key)
+	}
 	if pw, ok := w.(PartialWriter); ok {
 		opts.Partial = func(text string) {
 			if err := pw.WritePartial(ctx, text); err != nil {
@@ -322,7 +331,7 @@ func (h *Handler) answer(ctx context.Context, m Message, q string, w ReplyWriter
 	r, err := h.Answer(ctx, q, opts)
 	if err != nil {
 		if errors.Is(err, knowledge.ErrEmptyQuestion) {
-			return h.help(""), nil
+			return h.hint(), nil
 		}
 		return Reply{Kind: KindNotice, Text: SafeText(err)}, nil
 	}
@@ -436,7 +445,7 @@ func (h *Handler) quotes(query string) Reply {
 		r.Text = res.Note
 		r.Abstained = len(res.Quotes) == 0
 	case res.Speaker != "":
-		r.Text = fmt.Sprintf("What %s said:", res.Speaker)
+		r.Text = fmt.Sprintf("What %s said:", SpeakerPhrase(h.cfg.Library, res))
 	default:
 		r.Text = fmt.Sprintf("Quotations about “%s”:", res.Query)
 	}

@@ -88,7 +88,7 @@ func TestHandleAnswersEachCommand(t *testing.T) {
 			msg: bot.Message{Command: "quote", Text: "Kremlin spokesperson"}, kind: bot.KindQuotes, firstPara: 9},
 		{name: "a person never quoted gets no one else's words",
 			msg: bot.Message{Command: "quote", Text: "Putin"}, kind: bot.KindQuotes, textHas: "quotes no words of", abstained: true},
-		{name: "an empty message gets help",
+		{name: "an empty message gets a one-line hint naming the commands",
 			msg: bot.Message{Text: "   "}, kind: bot.KindHelp, textHas: "quote <who or topic>"},
 		{name: "an unknown slash command gets help naming it",
 			msg: bot.Message{Text: "/weather today"}, kind: bot.KindHelp, textHas: "`/weather`"},
@@ -172,6 +172,85 @@ func TestFollowUpInAThreadUsesTheEarlierQuestion(t *testing.T) {
 	other := bot.Message{Platform: bot.PlatformSlack, Channel: "C1", Thread: "222.2", User: "U1", Text: "and who said that?"}
 	if r := ask(t, h, other); !r.Abstained {
 		t.Errorf("the same words in another thread answered %v; with no context they should be declined", paragraphs(r))
+	}
+}
+
+// A question that names its own subject is answered in a thread exactly
+// as it would be asked alone, whatever was asked before it.
+func TestAQuestionThatStandsAloneIgnoresTheThread(t *testing.T) {
+	lib := mustLibrary(t)
+	tests := []struct {
+		name    string
+		earlier []string
+		q       string
+	}{
+		{"loyalty after the phone call is answered from what is said about loyalty",
+			[]string{"when did rubio and lavrov talk on the phone"}, "is lavrov loyal to putin?"},
+		{"the Anchorage summit after other questions is answered from the summit",
+			[]string{"why was the meeting put on hold?", "what did peskov say?", "when did rubio and lavrov talk on the phone"},
+			"how long did the anchorage summit last"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			alone := ask(t, bot.NewHandler(bot.Config{Library: lib}), bot.Message{Platform: bot.PlatformSlack, Channel: "C1", Text: tt.q})
+			for _, where := range []bot.Message{
+				{Platform: bot.PlatformSlack, Channel: "C1", Thread: "111.1", User: "U1"},
+				{Platform: bot.PlatformConsole, Channel: "console", Thread: "console", User: "you", DM: true},
+			} {
+				h := bot.NewHandler(bot.Config{Library: lib})
+				for _, q := range tt.earlier {
+					m := where
+					m.Text = q
+					ask(t, h, m)
+				}
+				m := where
+				m.Text = tt.q
+				got := ask(t, h, m)
+				if got.Text != alone.Text || !slices.Equal(paragraphs(got), paragraphs(alone)) {
+					t.Errorf("in a %s thread it cites %v:\n%s\nasked alone it cites %v:\n%s",
+						where.Platform, paragraphs(got), got.Text, paragraphs(alone), alone.Text)
+				}
+			}
+		})
+	}
+}
+
+// A follow-up that cannot stand alone still gets the thread's context:
+// it is answered from what the earlier answer was about.
+func TestAFollowUpThatLeansOnTheThreadKeepsItsContext(t *testing.T) {
+	lib := mustLibrary(t)
+	tests := []struct {
+		name, first, follow string
+		// textHas is a word the follow-up's answer must say; when it is
+		// empty, the answer must start from a paragraph the earlier one cited.
+		textHas string
+	}{
+		{"and what did Peskov say after the meeting's hold quotes Peskov", "why was the meeting put on hold?", "and what did Peskov say?", "Peskov"},
+		{"what did she say after asking about Anna Kelly quotes her", "who is Anna Kelly?", "what did she say?", ""},
+		{"how long did it last after the Alaska summit is about the summit", "When did Trump and Putin meet in Alaska?", "how long did it last?", ""},
+		{"and why after Peskov's words stays with Peskov", "What did Peskov say?", "and why?", "Peskov"},
+		{"what else did they say after the diplomat stays with the diplomat", "who described Lavrov as loyal to Putin?", "what else did they say?", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := bot.NewHandler(bot.Config{Library: lib})
+			thread := bot.Message{Platform: bot.PlatformDiscord, Channel: "c", Thread: "t", User: "u"}
+			m := thread
+			m.Text = tt.first
+			first := ask(t, h, m)
+			m.Text = tt.follow
+			r := ask(t, h, m)
+			if r.Abstained || len(r.Quotes) == 0 {
+				t.Fatalf("the follow-up was declined: %q", r.Text)
+			}
+			if tt.textHas != "" && !strings.Contains(r.Text, tt.textHas) {
+				t.Errorf("the follow-up's answer does not mention %s: %q", tt.textHas, r.Text)
+			}
+			if tt.textHas == "" && !slices.Contains(paragraphs(first), r.Quotes[0].Paragraph) {
+				t.Errorf("the follow-up cites %v first; the earlier answer cited %v", paragraphs(r), paragraphs(first))
+			}
+			assertVerbatim(t, lib, r)
+		})
 	}
 }
 
@@ -307,5 +386,39 @@ func TestFeedbackIsRecordedWithTheAnswer(t *testing.T) {
 	}
 	if len(store.got) != 1 || store.got[0].Question != "q" || !store.got[0].Helpful || store.got[0].At.IsZero() {
 		t.Fatalf("stored %+v", store.got)
+	}
+}
+
+func TestQuoteRepliesNameTheSpeakerAsASentenceWould(t *testing.T) {
+	lib := mustLibrary(t)
+	h := bot.NewHandler(bot.Config{Library: lib})
+	tests := []struct {
+		name, query, want string
+	}{
+		{"a person is named by name", "Peskov", "What Dmitry Peskov said:"},
+		{"an anonymous source gets the article the story gives it", "European diplomat", "What a European diplomat said:"},
+		{"an institution gets the article the story gives it", "Kremlin", "What the Kremlin said:"},
+		{"a document described with an adjective keeps its article", "State Department readout", "What a US State Department readout said:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := ask(t, h, bot.Message{Command: "quote", Text: tt.query})
+			if !strings.HasPrefix(r.Text, tt.want) {
+				t.Errorf("reply %q, want it to start %q", r.Text, tt.want)
+			}
+		})
+	}
+}
+
+func TestStoriesCountParagraphsAndQuotationsInGoodEnglish(t *testing.T) {
+	for _, tt := range []struct {
+		n    int
+		want string
+	}{{0, "0 quotations"}, {1, "1 quotation"}, {15, "15 quotations"}} {
+		t.Run(tt.want, func(t *testing.T) {
+			if got := bot.Count(tt.n, "quotation", "quotations"); got != tt.want {
+				t.Errorf("Count(%d) = %q", tt.n, got)
+			}
+		})
 	}
 }

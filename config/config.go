@@ -5,11 +5,9 @@
 package config
 
 import (
-	"bytes"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"regexp"
 	"strconv"
@@ -193,9 +191,18 @@ var EnvVars = []EnvVar{
 type FieldError struct {
 	Key string
 	Msg string
+	// Line is where the key is in the config file; 0 when the problem is
+	// not at one place in the file (a value from the environment, a
+	// missing key).
+	Line int
 }
 
-func (e *FieldError) Error() string { return e.Key + ": " + e.Msg }
+func (e *FieldError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s: %s (line %d)", e.Key, e.Msg, e.Line)
+	}
+	return e.Key + ": " + e.Msg
+}
 
 // Load builds the configuration: defaults, then the YAML file at path (if
 // path is not empty), then the environment, then secrets from *_file
@@ -208,9 +215,14 @@ func Load(path string, getenv func(string) string) (Config, error) {
 		if err != nil {
 			return c, fmt.Errorf("config file: %w", err)
 		}
-		if err := c.decode(data); err != nil {
-			return c, fmt.Errorf("config file %s: %w", path, err)
+		decodeErrs := c.decode(data)
+		for _, err := range decodeErrs {
+			var fe *FieldError
+			if !errors.As(err, &fe) {
+				return c, fmt.Errorf("config file %s: %w", path, err) // unreadable YAML
+			}
 		}
+		errs = append(errs, decodeErrs...)
 		errs = append(errs, c.secretsInFile()...)
 	}
 	if err := c.ApplyEnv(getenv); err != nil {
@@ -228,21 +240,12 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	return c, errors.Join(errs...)
 }
 
-func (c *Config) decode(data []byte) error {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
-		return err // an empty file is an empty config
-	}
-	return nil
-}
-
 // secretsInFile refuses secrets written into the YAML file itself.
 func (c *Config) secretsInFile() []error {
 	var errs []error
 	check := func(key, val, env string) {
 		if val != "" {
-			errs = append(errs, &FieldError{key, fmt.Sprintf("secrets do not belong in the config file; set %s or %s_file", env, key)})
+			errs = append(errs, &FieldError{Key: key, Msg: fmt.Sprintf("secrets do not belong in the config file; set %s or %s_file", env, key)})
 		}
 	}
 	check("llm.api_key", c.LLM.APIKey, "OPENAI_API_KEY")
@@ -306,7 +309,7 @@ func (c *Config) readSecretFiles() []error {
 		}
 		data, err := os.ReadFile(path)
 		if err != nil {
-			errs = append(errs, &FieldError{key + "_file", fmt.Sprintf("cannot read %s: %v", path, errors.Unwrap(err))})
+			errs = append(errs, &FieldError{Key: key + "_file", Msg: fmt.Sprintf("cannot read %s: %v", path, errors.Unwrap(err))})
 			return
 		}
 		*dst = strings.TrimSpace(string(data))
@@ -353,7 +356,7 @@ var (
 func (c Config) Validate() error {
 	var errs []error
 	bad := func(key, format string, args ...any) {
-		errs = append(errs, &FieldError{key, fmt.Sprintf(format, args...)})
+		errs = append(errs, &FieldError{Key: key, Msg: fmt.Sprintf(format, args...)})
 	}
 	oneOf := func(key, val string, allowed ...string) {
 		for _, a := range allowed {
@@ -400,10 +403,10 @@ func (c Config) Validate() error {
 	if c.LLM.MaxRetries < 0 || c.LLM.MaxRetries > 10 {
 		bad("llm.max_retries", "must be between 0 and 10")
 	}
+	if c.Slack.Mode != "" {
+		oneOf("slack.mode", c.Slack.Mode, "socket", "http")
+	}
 	if c.SlackEnabled() || c.Slack.AppToken != "" || c.Slack.SigningSecret != "" {
-		if c.Slack.Mode != "" {
-			oneOf("slack.mode", c.Slack.Mode, "socket", "http")
-		}
 		if !strings.HasPrefix(c.Slack.BotToken, "xoxb-") {
 			bad("slack.bot_token", "must start with xoxb- (the Bot User OAuth Token)")
 		}
@@ -511,35 +514,6 @@ func validClock(s string) bool {
 	return err1 == nil && err2 == nil && hh >= 0 && hh < 24 && mm >= 0 && mm < 60
 }
 
-const redacted = "[redacted]"
-
-// Redacted returns a copy with every secret replaced by "[redacted]".
-func (c Config) Redacted() Config {
-	r := func(s *string) {
-		if *s != "" {
-			*s = redacted
-		}
-	}
-	r(&c.LLM.APIKey)
-	r(&c.Slack.BotToken)
-	r(&c.Slack.AppToken)
-	r(&c.Slack.SigningSecret)
-	r(&c.Discord.Token)
-	r(&c.Discord.PublicKey)
-	return c
-}
-
-// YAML renders the configuration (call it on Redacted() for display).
-func (c Config) YAML() ([]byte, error) {
-	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(c); err != nil {
-		return nil, fmt.Errorf("config: render YAML: %w", err)
-	}
-	return b.Bytes(), nil
-}
-
 // Secrets returns the secret values in use, so logs can be checked for
 // leaks and scrubbed.
 func (c Config) Secrets() []string {
@@ -559,14 +533,32 @@ type Duration time.Duration
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := time.ParseDuration(n.Value)
 	if err != nil {
-		return fmt.Errorf("line %d: %q is not a duration like 20s or 1h", n.Line, n.Value)
+		return fmt.Errorf("%q is not a duration like 20s or 1h", n.Value)
 	}
 	*d = Duration(v)
 	return nil
 }
 
-// MarshalYAML writes "20s".
-func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+// MarshalYAML writes a duration as the example file does: "20s", "1m",
+// "1h".
+func (d Duration) MarshalYAML() (any, error) { return d.String(), nil }
+
+// String writes the duration as people write it, "1m" rather than Go's
+// "1m0s".
+func (d Duration) String() string { return shortDuration(time.Duration(d)) }
+
+// shortDuration drops the zero minutes and seconds Go writes after a
+// whole number of hours or minutes: 1h0m0s → 1h, 1m0s → 1m.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
 
 // D returns the time.Duration.
 func (d Duration) D() time.Duration { return time.Duration(d) }
@@ -602,19 +594,19 @@ func ParseRate(s string) (Rate, error) {
 	return Rate{N: n, Per: per}, nil
 }
 
-// String writes "10/1m0s".
+// String writes "10/1m", as ParseRate reads it.
 func (r Rate) String() string {
 	if r.N == 0 {
 		return "0"
 	}
-	return fmt.Sprintf("%d/%s", r.N, r.Per)
+	return fmt.Sprintf("%d/%s", r.N, shortDuration(r.Per))
 }
 
 // UnmarshalYAML reads a rate.
 func (r *Rate) UnmarshalYAML(n *yaml.Node) error {
 	v, err := ParseRate(n.Value)
 	if err != nil {
-		return fmt.Errorf("line %d: %w", n.Line, err)
+		return err
 	}
 	*r = v
 	return nil

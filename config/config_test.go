@@ -4,9 +4,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -29,16 +32,46 @@ const (
 )
 
 func TestTheExampleFileLoadsAndValidates(t *testing.T) {
-	env := map[string]string{"SLACK_BOT_TOKEN": botToken, "SLACK_APP_TOKEN": appToken, "DISCORD_TOKEN": "discord-planted"}
+	env := map[string]string{"SLACK_BOT_TOKEN": botToken, "SLACK_APP_TOKEN": appToken}
 	c, err := Load(filepath.Join("..", "storybot.example.yaml"), envOf(env))
 	if err != nil {
 		t.Fatalf("the example does not load: %v", err)
 	}
-	if len(c.Digests) != 1 || c.Digests[0].Timezone != "Europe/Budapest" || !c.Digests[0].Unchanged() {
-		t.Errorf("digests %+v", c.Digests)
-	}
 	if c.Limits.PerUser != (Rate{10, time.Minute}) {
 		t.Errorf("per_user %v", c.Limits.PerUser)
+	}
+	if len(c.Digests) != 0 || len(c.Admins) != 0 {
+		t.Errorf("the example sets digests %+v and admins %v; they name your own channels and people", c.Digests, c.Admins)
+	}
+}
+
+// The example's digest is a commented example; uncommented, it is valid.
+func TestTheExampleDigestIsValidOnceUncommented(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "storybot.example.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	inDigests := false
+	for _, line := range strings.Split(string(data), "\n") {
+		switch {
+		case strings.HasPrefix(line, "digests: []"):
+			inDigests = true
+			line = "digests:"
+		case inDigests && strings.HasPrefix(line, "#  "):
+			line = strings.TrimPrefix(line, "#")
+		default:
+			inDigests = false
+		}
+		out = append(out, line)
+	}
+	env := map[string]string{"SLACK_BOT_TOKEN": botToken, "SLACK_APP_TOKEN": appToken}
+	c, err := Load(writeFile(t, "storybot.yaml", strings.Join(out, "\n")), envOf(env))
+	if err != nil {
+		t.Fatalf("the uncommented example does not load: %v", err)
+	}
+	if len(c.Digests) != 1 || c.Digests[0].Timezone != "Europe/Budapest" || !c.Digests[0].Unchanged() {
+		t.Errorf("digests %+v", c.Digests)
 	}
 }
 
@@ -73,8 +106,14 @@ func TestValidationNamesEveryBadKey(t *testing.T) {
 		{"summary mode needs an LLM", "answer:\n  mode: summary\n", nil, "answer.mode: summary needs an LLM"},
 		{"an unknown answer mode is refused", "answer:\n  mode: vibes\n", nil, "answer.mode"},
 		{"admins must name a platform", "admins: [bob]\n", nil, "admins[0]"},
-		{"a bad rate is named with its line", "limits:\n  per_user: lots\n", nil, "line 2"},
-		{"an unknown key is named", "stories:\n  folder: x\n", nil, "field folder not found"},
+		{"a bad rate is named with its key and line", "limits:\n  per_user: lots\n", nil, `limits.per_user: "lots": want N/duration, like 10/1m (line 2)`},
+		{"an unknown key is named with the keys its section takes", "stories:\n  folder: x\n", nil, "stories.folder: unknown key (stories takes dir,"},
+		{"a misspelt key is named with the key it misspells", "stories:\n  dri: x\n", nil, "stories.dri: unknown key; did you mean stories.dir? (line 2)"},
+		{"a misspelt section is named with the section it misspells", "slak:\n  mode: http\n", nil, "slak: unknown key; did you mean slack? (line 1)"},
+		{"a slack mode is checked even with Slack off", "slack:\n  mode: carrier\n", nil, `slack.mode: "carrier" is not one of socket, http`},
+		{"a value that is not a number is named with its key", "answer:\n  max_quotes: lots\n", nil, `answer.max_quotes: "lots" is not a whole number (line 2)`},
+		{"a list where a list belongs", "admins: slack:U1\n", nil, `admins: "slack:U1": want a list (line 1)`},
+		{"a bad duration is named with its key", "http:\n  shutdown_timeout: soon\n", nil, `http.shutdown_timeout: "soon" is not a duration like 20s or 1h (line 2)`},
 		{"a secret written in the file is refused", "llm:\n  api_key: sk-in-file\n", nil, "llm.api_key: secrets do not belong in the config file"},
 		{"an unreadable secret file is named", "", map[string]string{"OPENAI_API_KEY_FILE": "/no/such/secret"}, "llm.api_key_file: cannot read"},
 		{"a stories folder that does not exist is named", "stories:\n  dir: /no/such/folder\n", nil, "stories.dir"},
@@ -150,24 +189,117 @@ func TestASigningSecretAloneMeansHTTPMode(t *testing.T) {
 	}
 }
 
-func TestRedactedConfigShowsNoSecret(t *testing.T) {
-	c, err := Load("", envOf(map[string]string{"SLACK_BOT_TOKEN": botToken, "SLACK_APP_TOKEN": appToken,
-		"DISCORD_TOKEN": "discord-planted", "DISCORD_APP_ID": "1234567", "DISCORD_PUBLIC_KEY": pubKey, "OPENAI_API_KEY": "sk-planted"}))
-	if err != nil {
-		t.Fatal(err)
+func TestAllProblemsInAFileAreReportedAtOnceEachWithItsKey(t *testing.T) {
+	y := `stories:
+  dri: ./stories
+  rescan_interval: soon
+answer:
+  mode: vibes
+  max_quotes: lots
+limits:
+  per_user: lots
+slack:
+  mode: carrier
+  comands:
+    ask: /ask
+digests:
+  - name: d
+    platform: slack
+    channel: C1
+    time: "08:00"
+    timezone: UTC
+    skip_unchanged: sometimes
+`
+	_, err := Load(writeFile(t, "c.yaml", y), envOf(nil))
+	if err == nil {
+		t.Fatal("a file full of mistakes loads")
 	}
-	out, err := c.Redacted().YAML()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range []string{botToken, appToken, "discord-planted", "sk-planted", pubKey} {
-		if strings.Contains(string(out), s) {
-			t.Errorf("config show prints the secret %q", s)
+	for _, want := range []string{
+		"stories.dri: unknown key; did you mean stories.dir? (line 2)",
+		`stories.rescan_interval: "soon" is not a duration like 20s or 1h (line 3)`,
+		`answer.mode: "vibes" is not one of quote, summary, auto`,
+		`answer.max_quotes: "lots" is not a whole number (line 6)`,
+		`limits.per_user: "lots": want N/duration, like 10/1m (line 8)`,
+		`slack.mode: "carrier" is not one of socket, http`,
+		"slack.comands: unknown key; did you mean slack.commands? (line 11)",
+		`digests[0].skip_unchanged: "sometimes" is not true or false (line 19)`,
+		"digests[0].platform: slack is not configured",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the errors lack %q:\n%v", want, err)
 		}
 	}
-	if !strings.Contains(string(out), "[redacted]") {
-		t.Errorf("no redaction marker in:\n%s", out)
+}
+
+func TestShowSaysWhereEachSecretCameFromWithoutShowingIt(t *testing.T) {
+	app := writeFile(t, "app", appToken+"\n")
+	env := map[string]string{"SLACK_BOT_TOKEN": botToken, "SLACK_APP_TOKEN_FILE": app,
+		"DISCORD_TOKEN": "discord-planted", "DISCORD_APP_ID": "1234567", "DISCORD_PUBLIC_KEY": pubKey, "OPENAI_API_KEY": "sk-planted"}
+	c, err := Load("", envOf(env))
+	if err != nil {
+		t.Fatal(err)
 	}
+	b, err := c.Show(envOf(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(b)
+	for _, s := range []string{botToken, appToken, "discord-planted", "sk-planted", pubKey} {
+		if strings.Contains(out, s) {
+			t.Errorf("show prints the secret %q", s)
+		}
+	}
+	for _, want := range []string{
+		"# bot_token: (set, from SLACK_BOT_TOKEN)",
+		"# app_token: (set, from the file " + app + " named by SLACK_APP_TOKEN_FILE)",
+		"# signing_secret: (not set)",
+		"# api_key: (set, from OPENAI_API_KEY)",
+		"# token: (set, from DISCORD_TOKEN)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show lacks %q:\n%s", want, out)
+		}
+	}
+	for _, line := range strings.Split(out, "\n") {
+		key, _, _ := strings.Cut(strings.TrimSpace(line), ":")
+		switch key {
+		case "api_key", "bot_token", "app_token", "signing_secret", "token", "public_key":
+			t.Errorf("show writes the key %s, which a config file may not hold: %q", key, line)
+		}
+	}
+}
+
+func TestShowWritesEffectiveValuesAsTheExampleDoes(t *testing.T) {
+	env := map[string]string{"SLACK_BOT_TOKEN": botToken, "SLACK_APP_TOKEN": appToken}
+	y := "digests:\n  - name: d\n    platform: slack\n    channel: C1\n    time: \"08:00\"\n    timezone: UTC\n"
+	c, err := Load(writeFile(t, "c.yaml", y), envOf(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := c.Show(envOf(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(b)
+	for _, want := range []string{"  mode: socket\n", "  rescan_interval: 30s\n", "  cache_ttl: 1h\n", "  per_user: 10/1m\n",
+		"  shutdown_timeout: 10s\n", "    skip_unchanged: true\n", "admins: []\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show lacks %q:\n%s", want, out)
+		}
+	}
+	t.Run("its output is a config file that loads to the same configuration", func(t *testing.T) {
+		again, err := Load(writeFile(t, "shown.yaml", out), envOf(env))
+		if err != nil {
+			t.Fatalf("show's output does not load: %v\n%s", err, out)
+		}
+		b2, err := again.Show(envOf(env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b2) != out {
+			t.Errorf("showing the shown file differs:\n%s\nwas:\n%s", b2, out)
+		}
+	})
 }
 
 func TestParseRate(t *testing.T) {
@@ -217,5 +349,59 @@ func TestAPublicKeyWithoutATokenMeansDiscordHTTPInteractions(t *testing.T) {
 	}
 	if c.Discord.Gateway || !c.DiscordEnabled() {
 		t.Errorf("gateway %v, enabled %v: want HTTP interactions only", c.Discord.Gateway, c.DiscordEnabled())
+	}
+}
+
+// keyPaths lists the key paths of a YAML document: "stories.dir",
+// "digests[].name".
+func keyPaths(t *testing.T, data []byte) []string {
+	t.Helper()
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	var walk func(n *yaml.Node, path string)
+	walk = func(n *yaml.Node, path string) {
+		switch n.Kind {
+		case yaml.DocumentNode:
+			for _, c := range n.Content {
+				walk(c, path)
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				p := join(path, n.Content[i].Value)
+				out = append(out, p)
+				walk(n.Content[i+1], p)
+			}
+		case yaml.SequenceNode:
+			for _, c := range n.Content {
+				walk(c, path+"[]")
+			}
+		}
+	}
+	walk(&doc, "")
+	return out
+}
+
+func TestShowWritesEveryKeyTheExampleDoes(t *testing.T) {
+	example, err := os.ReadFile(filepath.Join("..", "storybot.example.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"SLACK_BOT_TOKEN": botToken, "SLACK_APP_TOKEN": appToken}
+	c, err := Load(filepath.Join("..", "storybot.example.yaml"), envOf(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown, err := c.Show(envOf(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := keyPaths(t, shown)
+	for _, k := range keyPaths(t, example) {
+		if !slices.Contains(have, k) {
+			t.Errorf("show does not write the example's key %s:\n%s", k, shown)
+		}
 	}
 }

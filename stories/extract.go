@@ -3,6 +3,7 @@ package stories
 import (
 	"bytes"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -41,6 +42,7 @@ func extract(page []byte, pageURL *url.URL, now time.Time) (*article, error) {
 	if !p.CheckDocument(doc) {
 		return nil, ErrNoArticle
 	}
+	appName := metaContent(doc, "application-name") // before readability prunes the document
 	art, err := p.ParseDocument(doc, pageURL)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNoArticle, err)
@@ -55,8 +57,12 @@ func extract(page []byte, pageURL *url.URL, now time.Time) (*article, error) {
 		url:     pageURL.String(),
 	}
 	if a.outlet == "" {
-		a.outlet = strings.TrimPrefix(pageURL.Hostname(), "www.")
+		a.outlet = knowledge.CleanText(appName)
 	}
+	if a.outlet == "" {
+		a.outlet = hostOutlet(pageURL)
+	}
+	a.title = stripSiteName(a.title, a.outlet)
 	a.authors = splitByline(art.Byline(), a.outlet)
 	if t, err := art.PublishedTime(); err == nil {
 		a.date = t
@@ -77,6 +83,65 @@ func extract(page []byte, pageURL *url.URL, now time.Time) (*article, error) {
 		a.title = a.blocks[0]
 	}
 	return a, nil
+}
+
+// metaContent returns the content of the page's <meta name=name>, or "".
+func metaContent(doc *html.Node, name string) string {
+	for n := range doc.Descendants() {
+		if n.Type != html.ElementNode || n.DataAtom != atom.Meta {
+			continue
+		}
+		var key, content string
+		for _, at := range n.Attr {
+			switch strings.ToLower(at.Key) {
+			case "name", "property":
+				key = strings.ToLower(at.Val)
+			case "content":
+				content = at.Val
+			}
+		}
+		if key == name && strings.TrimSpace(content) != "" {
+			return content
+		}
+	}
+	return ""
+}
+
+// hostOutlet names the outlet after the page's host when the page names
+// no site: "reuters.com" for www.reuters.com. An address is no outlet.
+func hostOutlet(u *url.URL) string {
+	host := u.Hostname()
+	if _, err := netip.ParseAddr(host); err == nil || host == "localhost" {
+		return ""
+	}
+	return strings.TrimPrefix(host, "www.")
+}
+
+// titleSeparators join a headline and the site's name in page titles.
+var titleSeparators = []string{" - ", " | ", " – ", " — ", " · ", " :: "}
+
+// stripSiteName drops the site's name that pages append to a headline
+// ("Tram line approved - Reuters") when it is the outlet's name.
+func stripSiteName(title, site string) string {
+	if site == "" {
+		return title
+	}
+	for _, sep := range titleSeparators {
+		head, tail, ok := cutLast(title, sep)
+		if ok && strings.TrimSpace(head) != "" && strings.EqualFold(strings.TrimSpace(tail), site) {
+			return strings.TrimSpace(head)
+		}
+	}
+	return title
+}
+
+// cutLast splits s around the last sep.
+func cutLast(s, sep string) (before, after string, found bool) {
+	i := strings.LastIndex(s, sep)
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], s[i+len(sep):], true
 }
 
 // splitByline turns "By Jane Doe and John Roe, CNN" into the authors'

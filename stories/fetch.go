@@ -49,8 +49,6 @@ var (
 	ErrHTTPStatus = errors.New("unexpected HTTP status")
 	// ErrNoArticle: no article text could be extracted from the page.
 	ErrNoArticle = errors.New("no article found on the page")
-	// ErrExists: the folder already holds this story with the same text.
-	ErrExists = errors.New("story already added, unchanged")
 )
 
 // FetcherOptions configure a Fetcher. Dir is required.
@@ -98,6 +96,9 @@ type Result struct {
 	// Updated is true when the file replaced an earlier version of the
 	// same story rather than adding a new one.
 	Updated bool
+	// Unchanged is true when the folder already held the story with the
+	// same text: adding is idempotent, and nothing was written.
+	Unchanged bool
 }
 
 // NewFetcher returns a Fetcher saving into opts.Dir, which must exist.
@@ -154,8 +155,9 @@ func NewFetcher(opts FetcherOptions) (*Fetcher, error) {
 
 // Add saves the story at pathOrURL (a local .txt/.md story file, or an
 // http or https URL of a news article) into the folder and returns its
-// id. Re-adding a story whose text is unchanged is ErrExists; a changed
-// one is an update.
+// id. Adding is idempotent: re-adding a story whose text is unchanged
+// writes nothing and succeeds (Ingest says so in Result.Unchanged); a
+// changed one is an update.
 func (f *Fetcher) Add(ctx context.Context, pathOrURL string) (storyID string, err error) {
 	r, err := f.Ingest(ctx, pathOrURL)
 	if err != nil {
@@ -430,7 +432,11 @@ func (f *Fetcher) save(name string, data []byte, from string) (Result, error) {
 			return Result{}, fmt.Errorf("add %s: %w", from, err)
 		}
 		if bytes.Equal(old, data) {
-			return Result{}, fmt.Errorf("add %s: story %q: %w", from, id, ErrExists)
+			s, err := knowledge.ReadFile(dest)
+			if err != nil {
+				return Result{}, fmt.Errorf("add %s: %w", from, err)
+			}
+			return Result{Story: s, Path: dest, Unchanged: true}, nil
 		}
 		updated = true
 	}

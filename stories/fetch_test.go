@@ -195,10 +195,14 @@ func TestAddingAPageAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	t.Run("unchanged is refused as already added", func(t *testing.T) {
-		_, err := f.Add(ctx, site.URL+"/article")
-		if !errors.Is(err, ErrExists) {
-			t.Fatalf("err = %v, want ErrExists", err)
+	t.Run("unchanged succeeds and says so, writing nothing", func(t *testing.T) {
+		before := storyFiles(t, f.opts.Dir)
+		r, err := f.Ingest(ctx, site.URL+"/article")
+		if err != nil || !r.Unchanged || r.Updated || r.Story.ID != articleID {
+			t.Fatalf("got %+v, %v; want the same story, unchanged", r, err)
+		}
+		if after := storyFiles(t, f.opts.Dir); !slices.Equal(before, after) {
+			t.Errorf("folder went from %q to %q", before, after)
 		}
 	})
 
@@ -359,8 +363,8 @@ func TestAddingALocalStoryFile(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(f.opts.Dir, "2025-11-01-council-vote.txt")); err != nil {
 			t.Error(err)
 		}
-		if _, err := f.Add(ctx, good); !errors.Is(err, ErrExists) {
-			t.Errorf("adding it twice: err = %v, want ErrExists", err)
+		if r, err := f.Ingest(ctx, good); err != nil || !r.Unchanged {
+			t.Errorf("adding it twice: %+v, %v; want it unchanged", r, err)
 		}
 	})
 
@@ -394,5 +398,51 @@ func TestSlugs(t *testing.T) {
 		if got := slugify(tt.in); got != tt.want {
 			t.Errorf("slugify(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// A page's outlet is the site's own name, and the headline loses the
+// " - Site" the page title adds; a page that names no site served from an
+// address gets no outlet rather than "127.0.0.1".
+func TestAnAddedPageIsCreditedToItsSite(t *testing.T) {
+	const body = `<article><p>The city council voted 12 to 3 on Friday to fund a new tram line across the river, ending two years of argument over the route and its cost to taxpayers.</p>
+<p>“This is the line the city has been waiting for since the bridge was built,” said Márta Szabó, the transport authority’s chief engineer, after the vote.</p>
+<p>Construction is expected to start next spring and to take about three years, the council said, with the first trams running in 2029 at the earliest.</p></article>`
+	tests := []struct {
+		name, head, title, outlet string
+	}{
+		{"og:site_name names the outlet and its suffix leaves the title",
+			`<title>Tram line approved - Reuters</title><meta property="og:site_name" content="Reuters">`,
+			"Tram line approved", "Reuters"},
+		{"a suffix after a bar is left out too",
+			`<title>Tram line approved | Riverside Courier</title><meta property="og:site_name" content="Riverside Courier">`,
+			"Tram line approved", "Riverside Courier"},
+		{"application-name names the outlet when og:site_name is missing",
+			`<title>Tram line approved - Reuters</title><meta name="application-name" content="Reuters">`,
+			"Tram line approved", "Reuters"},
+		{"a dash inside a headline that is not the site's name stays",
+			`<title>Tram line approved - at last</title><meta property="og:site_name" content="Reuters">`,
+			"Tram line approved - at last", "Reuters"},
+		{"a page that names no site, served from an address, has no outlet",
+			`<title>Tram line approved</title>`,
+			"Tram line approved", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page := "<!DOCTYPE html><html><head><meta charset=\"utf-8\">" + tt.head + "</head><body>" + body + "</body></html>"
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/html; charset=utf-8")
+				w.Write([]byte(page))
+			}))
+			defer srv.Close()
+			f := newTestFetcher(t, FetcherOptions{AllowPrivate: true})
+			r, err := f.Ingest(context.Background(), srv.URL+"/tram")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Story.Title != tt.title || r.Story.Outlet != tt.outlet {
+				t.Errorf("title %q, outlet %q; want %q, %q", r.Story.Title, r.Story.Outlet, tt.title, tt.outlet)
+			}
+		})
 	}
 }

@@ -48,7 +48,7 @@ func New(h Handler, opts Options) *Adapter {
 func (a *Adapter) Run(ctx context.Context) error {
 	out := a.opts.Out
 	if a.opts.Interactive {
-		fmt.Fprintln(out, "storybot — ask about the story. /quote WHO, /digest, /stories, /help, /quit.")
+		fmt.Fprintln(out, "storybot — ask about the story. /quote WHO, /digest, /changes, /stories, /help, /quit.")
 	}
 	lines := make(chan string)
 	errc := make(chan error, 1)

@@ -19,6 +19,7 @@ package digest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -71,6 +72,10 @@ type Request struct {
 	Mode bot.Mode
 }
 
+// ErrUnknownStory is wrapped by Build when a request names a story the
+// library does not hold.
+var ErrUnknownStory = errors.New("no story")
+
 // Builder makes digests from a library. Library is required; History,
 // Questions and Summarizer are optional (without History the digest
 // cannot say what changed and says so). A Builder is safe for concurrent
@@ -100,12 +105,13 @@ const (
 	StatusUnknown   Status = "unknown"   // no earlier digest, or no history on record
 )
 
-// Digest is a built digest, platform-neutral; Replies and Reply render it.
+// Digest is a built digest, platform-neutral; Replies and Reply render
+// it, and `storybot digest --json` defines its JSON form.
 type Digest struct {
 	// Date is when it was built, in the request's location.
-	Date    time.Time     `json:"date"`
-	Since   time.Time     `json:"since,omitzero"`
-	Stories []StoryDigest `json:"stories"`
+	Date    time.Time
+	Since   time.Time
+	Stories []StoryDigest
 
 	location *time.Location
 }
@@ -113,39 +119,39 @@ type Digest struct {
 // StoryDigest is one story's part of a digest. Every bot.Quote in it is
 // verbatim in the paragraph of the current story version it cites.
 type StoryDigest struct {
-	ID       string `json:"id"`
-	Headline string `json:"headline"`
-	Source   string `json:"source"`
-	URL      string `json:"url,omitempty"`
-	Status   Status `json:"status"`
+	ID       string
+	Headline string
+	Source   string
+	URL      string
+	Status   Status
 	// Changes are the paragraph changes since the previous digest, cited
 	// into the current version; Added holds what the additions and edits
 	// say, verbatim.
-	Changes []knowledge.Change `json:"changes,omitempty"`
-	Added   []bot.Quote        `json:"added,omitempty"`
+	Changes []knowledge.Change
+	Added   []bot.Quote
 	// KeyPoints are 3–5 verbatim sentences (quote mode).
-	KeyPoints []bot.Quote `json:"key_points,omitempty"`
+	KeyPoints []bot.Quote
 	// Summary is the checked LLM summary (summary mode), SummaryQuotes the
 	// spans it cites, and Model the LLM that wrote it.
-	Summary       string      `json:"summary,omitempty"`
-	SummaryQuotes []bot.Quote `json:"summary_quotes,omitempty"`
-	Model         string      `json:"model,omitempty"`
+	Summary       string
+	SummaryQuotes []bot.Quote
+	Model         string
 	// Quotes are notable quotations, one per speaker.
-	Quotes       []bot.Quote `json:"quotes,omitempty"`
-	Events       []Event     `json:"events,omitempty"`
-	TopQuestions []string    `json:"top_questions,omitempty"`
+	Quotes       []bot.Quote
+	Events       []Event
+	TopQuestions []string
 	// Skipped is set when the story is unchanged and the request asked
 	// for a one-line note instead of its full section.
-	Skipped bool `json:"skipped,omitempty"`
+	Skipped bool
 }
 
 // Event is a date the story mentions, resolved to the calendar.
 type Event struct {
-	Phrase    string    `json:"phrase"`
-	Date      string    `json:"date"` // "Oct 20, 2025" or a range
-	From      time.Time `json:"from"`
-	To        time.Time `json:"to"`
-	Paragraph int       `json:"paragraph"`
+	Phrase    string
+	Date      string // "Oct 20, 2025" or a range
+	From      time.Time
+	To        time.Time
+	Paragraph int
 }
 
 // BuildDigest builds the on-demand digest as one reply, for the chat
@@ -178,7 +184,7 @@ func (b *Builder) Build(ctx context.Context, req Request) (Digest, error) {
 	d := Digest{Date: b.now().In(loc), Since: req.Since, location: loc}
 	for _, id := range req.Stories {
 		if b.Library.Story(id) == nil {
-			return Digest{}, fmt.Errorf("digest: no story %q", id)
+			return Digest{}, fmt.Errorf("%w %q", ErrUnknownStory, id)
 		}
 	}
 	for _, s := range b.Library.Stories() {
@@ -245,7 +251,7 @@ func (b *Builder) story(ctx context.Context, s *knowledge.Story, req Request) (S
 		}
 		qs, err := b.Questions.TopQuestions(ctx, since, s.ID, 3)
 		if err != nil {
-			return StoryDigest{}, fmt.Errorf("digest: top questions about %s: %w", s.ID, err)
+			return StoryDigest{}, fmt.Errorf("top questions about %s: %w", s.ID, err)
 		}
 		sd.TopQuestions = qs
 	}
@@ -259,7 +265,7 @@ func (b *Builder) changes(ctx context.Context, s *knowledge.Story, since time.Ti
 	}
 	first, ok, err := b.History.FirstSeen(ctx, s.ID)
 	if err != nil {
-		return "", nil, fmt.Errorf("digest: history of %s: %w", s.ID, err)
+		return "", nil, fmt.Errorf("history of %s: %w", s.ID, err)
 	}
 	if !ok {
 		return StatusUnknown, nil, nil
@@ -269,7 +275,7 @@ func (b *Builder) changes(ctx context.Context, s *knowledge.Story, since time.Ti
 	}
 	old, ok, err := b.History.VersionAt(ctx, s.ID, since)
 	if err != nil {
-		return "", nil, fmt.Errorf("digest: version of %s at %s: %w", s.ID, since.Format(time.RFC3339), err)
+		return "", nil, fmt.Errorf("version of %s at %s: %w", s.ID, since.Format(time.RFC3339), err)
 	}
 	if !ok {
 		return StatusUnknown, nil, nil

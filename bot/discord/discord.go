@@ -237,6 +237,9 @@ func New(h Handler, opts Options) (*Adapter, error) {
 // returns nil after ctx is done and the answers in flight have stopped
 // (at most ShutdownGrace later), or an error if the first connection
 // fails, the token is rejected, or the Message Content intent is refused.
+// The last two, and the other close codes after which reconnecting cannot
+// help, match bot.ErrPermanent; a first connection that failed otherwise
+// (Discord unreachable) may be run again.
 // With HTTPOnly it registers the commands and waits while
 // InteractionsHandler does the receiving.
 func (a *Adapter) Run(ctx context.Context) error {
@@ -282,13 +285,13 @@ func (a *Adapter) open() error {
 		case 4014:
 			a.log.Error("discord: the Message Content intent is not enabled for this bot: switch on " +
 				"Bot → Privileged Gateway Intents → Message Content Intent in the Discord developer portal, then restart; not reconnecting")
-			return ErrDisallowedIntents
+			return bot.Permanent(ErrDisallowedIntents)
 		case 4004:
 			a.log.Error("discord: the gateway rejected the bot token (DISCORD_TOKEN); not reconnecting")
-			return ErrAuthenticationFailed
+			return bot.Permanent(ErrAuthenticationFailed)
 		case 4010, 4011, 4012, 4013:
 			a.log.Error("discord: the gateway refused the connection; not reconnecting", "code", ce.Code, "reason", ce.Text)
-			return fmt.Errorf("discord gateway closed with %d (%s): %w", ce.Code, ce.Text, errClosedForGood)
+			return bot.Permanent(fmt.Errorf("discord gateway closed with %d (%s): %w", ce.Code, ce.Text, errClosedForGood))
 		}
 	}
 	return fmt.Errorf("discord gateway: %w", err)
@@ -318,8 +321,7 @@ func (a *Adapter) keepConnected(ctx context.Context) error {
 			if err == nil {
 				break
 			}
-			if errors.Is(err, ErrDisallowedIntents) || errors.Is(err, ErrAuthenticationFailed) ||
-				errors.Is(err, errClosedForGood) {
+			if errors.Is(err, bot.ErrPermanent) {
 				return err
 			}
 			a.log.Warn("discord gateway reconnect failed; trying again", "err", err, "in", wait)

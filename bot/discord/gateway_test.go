@@ -205,6 +205,9 @@ func TestDisallowedIntentStopsWithOneClearLogLine(t *testing.T) {
 	if !errors.Is(err, ErrDisallowedIntents) {
 		t.Fatalf("Run: %v, want ErrDisallowedIntents", err)
 	}
+	if !errors.Is(err, bot.ErrPermanent) {
+		t.Errorf("Run: %v does not say that running again cannot help (bot.ErrPermanent)", err)
+	}
 	recv(t, hs.fake.Identifies(), "IDENTIFY")
 	none(t, hs.fake.Identifies(), "a second IDENTIFY")
 	if n := strings.Count(hs.logs.String(), "Message Content Intent"); n != 1 {

@@ -236,7 +236,9 @@ func (a *Adapter) clock() time.Time { return a.now() }
 // blocks, while HTTPHandler does the receiving. Either way it returns nil
 // after ctx is done and the answers in flight have stopped (at most
 // ShutdownGrace later), or an error if Slack rejects the tokens or the
-// connection fails for good.
+// connection fails for good. An error in which Slack answered and refused
+// (invalid_auth, token_revoked, …) matches bot.ErrPermanent; any other
+// (Slack unreachable, a 5xx) may go away, and Run may be called again.
 func (a *Adapter) Run(ctx context.Context) error {
 	if err := a.identify(ctx); err != nil {
 		return err
@@ -278,13 +280,27 @@ func (a *Adapter) identify(ctx context.Context) error {
 		return err
 	})
 	if err != nil {
-		return err
+		return permanentIfRefused(err)
 	}
 	a.mu.Lock()
 	a.botUserID, a.botID = resp.UserID, resp.BotID
 	a.mu.Unlock()
 	a.log.Info("slack identity", "bot_user", resp.UserID, "team", resp.TeamID, "socket_mode", a.socket)
 	return nil
+}
+
+// permanentIfRefused marks an error as permanent (bot.Permanent) when
+// Slack itself answered and refused — invalid_auth, token_revoked,
+// account_inactive, or a 404 for an unknown app — so the service stops
+// instead of asking again; an unreachable Slack or a 5xx is left to be
+// retried.
+func permanentIfRefused(err error) error {
+	var refused slackapi.SlackErrorResponse
+	var status slackapi.StatusCodeError
+	if errors.As(err, &refused) || errors.As(err, &status) && status.Code == http.StatusNotFound {
+		return bot.Permanent(err)
+	}
+	return err
 }
 
 func (a *Adapter) identity() (userID, botID string) {

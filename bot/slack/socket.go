@@ -41,7 +41,7 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 			if ctx.Err() != nil || errors.Is(err, context.Canceled) {
 				return nil
 			}
-			return fmt.Errorf("slack socket mode: %w", err)
+			return permanentIfRefused(fmt.Errorf("slack socket mode: %w", err))
 		case evt := <-sm.Events:
 			a.onSocketEvent(ctx, sm, evt)
 		}

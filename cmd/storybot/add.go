@@ -31,8 +31,8 @@ func runAdd(ctx context.Context, args []string, e env) int {
 	if *dir == "" || *cfgPath != "" {
 		cfg, err := loadConfig(*cfgPath, e.getenv)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "storybot add: %v\n", err)
-			return exitErr
+			fmt.Fprintf(e.stderr, "storybot add: the configuration has problems:\n%s\n", indentErrors(err))
+			return exitUsage
 		}
 		if *dir == "" {
 			*dir = cfg.Stories.Dir
@@ -42,6 +42,9 @@ func runAdd(ctx context.Context, args []string, e env) int {
 	if *dir == "" {
 		fmt.Fprint(e.stderr, "storybot add: no stories folder: pass --stories DIR, or set stories.dir in the configuration or STORYBOT_STORIES\n"+addUsage)
 		return exitUsage
+	}
+	if err := checkFolder(*dir); err != nil {
+		return fail(e, "add", err)
 	}
 	f, err := stories.NewFetcher(stories.FetcherOptions{
 		Dir:          *dir,
@@ -54,14 +57,20 @@ func runAdd(ctx context.Context, args []string, e env) int {
 	}
 	r, err := f.Ingest(ctx, pos[0])
 	if err != nil {
-		fmt.Fprintf(e.stderr, "storybot add: %v\n", err)
+		if errors.Is(err, knowledge.ErrBadStory) {
+			err = badInput(err) // a bad story file, as everywhere else
+		}
+		code := fail(e, "add", err)
 		if errors.Is(err, stories.ErrPrivateAddress) {
 			fmt.Fprint(e.stderr, "  (pass --allow-private or set stories.allow_private_urls to fetch from this network)\n")
 		}
-		return exitErr
+		return code
 	}
 	verb := "added"
-	if r.Updated {
+	switch {
+	case r.Unchanged:
+		verb = "unchanged"
+	case r.Updated:
 		verb = "updated"
 	}
 	content := 0

@@ -70,10 +70,10 @@ func TestAddSavesANewsPageTheStoriesCommandLists(t *testing.T) {
 		t.Errorf("listed as %+v", got)
 	}
 
-	t.Run("adding it again says it is unchanged", func(t *testing.T) {
-		_, errOut, code := runCLI(t, "", nil, "add", "--stories", dir, "--allow-private", srv.URL+"/tram")
-		if code != exitErr || !strings.Contains(errOut, "unchanged") {
-			t.Errorf("exit %d, stderr %q", code, errOut)
+	t.Run("adding it again succeeds and says it is unchanged", func(t *testing.T) {
+		out, errOut, code := runCLI(t, "", nil, "add", "--stories", dir, "--allow-private", srv.URL+"/tram")
+		if code != exitOK || !strings.HasPrefix(out, "unchanged "+addTestID+":") {
+			t.Errorf("exit %d, stdout %q, stderr %q; want exit 0 and unchanged", code, out, errOut)
 		}
 	})
 }
@@ -120,9 +120,9 @@ func TestAddRefusesBadInputClearly(t *testing.T) {
 	}{
 		{"no argument prints usage", []string{"add", "--stories", dir}, exitUsage, "usage: storybot add"},
 		{"no folder anywhere is a usage error", []string{"add", srv.URL + "/tram"}, exitUsage, "no stories folder"},
-		{"a missing folder is named", []string{"add", "--stories", filepath.Join(dir, "nope"), srv.URL + "/tram"}, exitErr, "nope"},
+		{"a missing folder is named", []string{"add", "--stories", filepath.Join(dir, "nope"), srv.URL + "/tram"}, exitUsage, "nope"},
 		{"a 404 is reported with its status", []string{"add", "--stories", dir, "--allow-private", srv.URL + "/gone"}, exitErr, "404"},
-		{"a file that is not a story is refused", []string{"add", "--stories", dir, garbage}, exitErr, "garbage.txt"},
+		{"a file that is not a story is refused as bad input", []string{"add", "--stories", dir, garbage}, exitUsage, "garbage.txt"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,11 +9,14 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/storybot/storybot/bot"
 	"github.com/storybot/storybot/bot/console"
 	"github.com/storybot/storybot/bot/digest"
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/store"
 )
 
 // env is the process's outside world, passed in so tests can run the CLI
@@ -49,11 +52,13 @@ Usage:
   storybot manifest slack             print the Slack app manifest (slack-app-manifest.yaml)
   storybot version                    print version information
 
-Flags (ask, quote, stories, chat):
+Flags (ask, quote, stories, chat, digest, diff):
   --stories DIR   load every story file in DIR instead of the embedded story
-  --json          print JSON, one object per query (ask, quote, stories)
-  --story ID      answer from one story only (ask)
+  --json          print JSON, one object per line (ask, quote, stories, digest, diff)
+  --story ID      answer from one story only (ask, digest)
   --mode MODE     quote, summary or auto (ask, chat)
+  --db PATH       the database of story versions serve keeps (chat, digest, diff;
+                  default $STORYBOT_DB, else storybot.db)
 
 An LLM is used for summaries when OPENAI_MODEL is set (with OPENAI_API_KEY
 and OPENAI_BASE_URL for OpenAI, Azure OpenAI, Ollama, vLLM, llama.cpp or
@@ -133,14 +138,6 @@ func newFlagSet(name string, e env) *flag.FlagSet {
 	return fs
 }
 
-// loadLibrary loads --stories DIR, or the embedded default story.
-func loadLibrary(dir string) (*knowledge.Library, error) {
-	if dir == "" {
-		return knowledge.LoadDefault()
-	}
-	return knowledge.LoadDir(dir)
-}
-
 // queries returns the positional arguments as one query, or, for "-",
 // one query per line of stdin.
 func queries(pos []string, stdin io.Reader) (qs []string, batch bool, err error) {
@@ -155,7 +152,9 @@ func queries(pos []string, stdin io.Reader) (qs []string, batch bool, err error)
 	return []string{strings.Join(pos, " ")}, false, nil
 }
 
-// askJSON is the stable `ask --json` contract.
+// askJSON is the stable `ask --json` contract. A question that cannot be
+// answered at all (empty, too long) in a batch is still one line: Error
+// says why, in the words a single question's error uses.
 type askJSON struct {
 	Question  string               `json:"question"`
 	Abstained bool                 `json:"abstained"`
@@ -165,6 +164,9 @@ type askJSON struct {
 	Closest   *knowledge.Citation  `json:"closest,omitempty"`
 	Error     string               `json:"error,omitempty"`
 }
+
+const askUsage = "usage: storybot ask [--json] [--stories DIR] [--story ID] [--mode quote|summary|auto] QUESTION...\n" +
+	"       storybot ask [--json] ... -   (one question per line on stdin)\n"
 
 func runAsk(ctx context.Context, args []string, e env) int {
 	fs := newFlagSet("ask", e)
@@ -182,7 +184,7 @@ func runAsk(ctx context.Context, args []string, e env) int {
 		return exitErr
 	}
 	if !batch && strings.TrimSpace(qs[0]) == "" {
-		fmt.Fprint(e.stderr, "usage: storybot ask [--json] [--stories DIR] [--mode quote|summary|auto] QUESTION...\n       storybot ask --json -   (one question per line on stdin)\n")
+		fmt.Fprintf(e.stderr, "storybot ask: %v\n%s", knowledge.ErrEmptyQuestion, askUsage)
 		return exitUsage
 	}
 	m, ok := parseMode(*mode)
@@ -190,19 +192,28 @@ func runAsk(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "storybot ask: --mode %q: want quote, summary or auto\n", *mode)
 		return exitUsage
 	}
-	h, err := newCLIHandler(c.stories, "", e)
+	h, err := newCLIHandler(c.stories, "", nil, e)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "storybot ask: %v\n", err)
-		return exitErr
+		return fail(e, "ask", err)
+	}
+	if *story != "" {
+		if _, err := findStory(h.Library(), *story); err != nil {
+			return fail(e, "ask", err)
+		}
 	}
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)
 	for _, q := range qs {
 		r, err := h.Answer(ctx, q, bot.AnswerOptions{Mode: m, Story: *story})
 		if err != nil {
+			// The same words for one question and for a line of a batch.
 			if !batch {
 				fmt.Fprintf(e.stderr, "storybot ask: %v\n", err)
 				return exitUsage
+			}
+			if !c.json {
+				fmt.Fprintf(e.stderr, "storybot ask: %v\n", err)
+				continue
 			}
 			enc.Encode(askJSON{Question: knowledge.CleanText(q), Abstained: true, Mode: string(bot.ModeQuote),
 				Text: err.Error(), Citations: []knowledge.Citation{}, Error: err.Error()})
@@ -224,8 +235,10 @@ func runAsk(ctx context.Context, args []string, e env) int {
 }
 
 // newCLIHandler loads the stories and builds the handler the CLI commands
-// share, with the LLM from OPENAI_* variables when they are set.
-func newCLIHandler(storiesDir string, mode bot.Mode, e env) (*bot.Handler, error) {
+// share, with the LLM from OPENAI_* variables when they are set. With a
+// store st (chat's), it is wired as serve wires it: earlier story versions
+// for `changes`, and history and questions for the digest.
+func newCLIHandler(storiesDir string, mode bot.Mode, st *store.SQLite, e env) (*bot.Handler, error) {
 	lib, err := loadLibrary(storiesDir)
 	if err != nil {
 		return nil, err
@@ -233,6 +246,10 @@ func newCLIHandler(storiesDir string, mode bot.Mode, e env) (*bot.Handler, error
 	builder := &digest.Builder{Library: lib}
 	cfg := bot.Config{Library: lib, Digest: builder, Mode: mode,
 		Logger: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	if st != nil {
+		cfg.Changes = st
+		builder.History, builder.Questions = st, st
+	}
 	if err := configureLLM(&cfg, e.getenv); err != nil {
 		return nil, err
 	}
@@ -250,18 +267,25 @@ func parseMode(s string) (bot.Mode, bool) {
 	return "", false
 }
 
-// quoteJSON is the stable `quote --json` contract.
+// quoteJSON is the stable `quote --json` contract; Error is set, as in
+// ask's, for a line of a batch that cannot be looked up at all.
 type quoteJSON struct {
-	Query  string      `json:"query"`
-	Quotes []quoteItem `json:"quotes"`
-	Note   string      `json:"note,omitempty"`
+	Query  string               `json:"query"`
+	Quotes []knowledge.Citation `json:"quotes"`
+	Note   string               `json:"note,omitempty"`
+	Error  string               `json:"error,omitempty"`
 }
 
-type quoteItem struct {
-	Speaker   string `json:"speaker"`
-	Story     string `json:"story"`
-	Paragraph int    `json:"paragraph"`
-	Quote     string `json:"quote"`
+// checkQuery refuses what the quote command cannot look up, in the words
+// ask uses for a question.
+func checkQuery(q string) error {
+	if len(q) > knowledge.MaxQuestionLen {
+		return fmt.Errorf("question of %d characters: %w", len(q), knowledge.ErrQuestionTooLong)
+	}
+	if knowledge.CleanText(q) == "" {
+		return knowledge.ErrEmptyQuestion
+	}
+	return nil
 }
 
 func runQuote(_ context.Context, args []string, e env) int {
@@ -278,43 +302,46 @@ func runQuote(_ context.Context, args []string, e env) int {
 		return exitErr
 	}
 	if !batch && strings.TrimSpace(qs[0]) == "" {
-		fmt.Fprint(e.stderr, "usage: storybot quote [--json] [--stories DIR] WHO-OR-TOPIC\n")
+		fmt.Fprintf(e.stderr, "storybot quote: %v\nusage: storybot quote [--json] [--stories DIR] WHO-OR-TOPIC\n", knowledge.ErrEmptyQuestion)
 		return exitUsage
 	}
 	lib, err := loadLibrary(c.stories)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "storybot quote: %v\n", err)
-		return exitErr
+		return fail(e, "quote", err)
 	}
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)
 	for _, q := range qs {
-		if len(q) > knowledge.MaxQuestionLen {
-			if !batch {
-				fmt.Fprintf(e.stderr, "storybot quote: %v\n", knowledge.ErrQuestionTooLong)
+		if err := checkQuery(q); err != nil {
+			switch {
+			case !batch:
+				fmt.Fprintf(e.stderr, "storybot quote: %v\n", err)
 				return exitUsage
+			case c.json:
+				enc.Encode(quoteJSON{Query: knowledge.CleanText(q), Quotes: []knowledge.Citation{}, Note: err.Error(), Error: err.Error()})
+			default:
+				fmt.Fprintf(e.stderr, "storybot quote: %v\n", err)
 			}
-			enc.Encode(quoteJSON{Query: "", Quotes: []quoteItem{}, Note: knowledge.ErrQuestionTooLong.Error()})
 			continue
 		}
 		res := lib.Quotes(q)
 		if c.json {
-			out := quoteJSON{Query: res.Query, Quotes: []quoteItem{}, Note: res.Note}
+			out := quoteJSON{Query: res.Query, Quotes: []knowledge.Citation{}, Note: res.Note}
 			for _, qt := range res.Quotes {
-				out.Quotes = append(out.Quotes, quoteItem{Speaker: qt.Speaker, Story: qt.Story, Paragraph: qt.Paragraph, Quote: qt.Text})
+				out.Quotes = append(out.Quotes, knowledge.Citation{Story: qt.Story, Paragraph: qt.Paragraph, Quote: qt.Text, Speaker: qt.Speaker})
 			}
 			enc.Encode(out)
 			continue
 		}
-		printQuotes(e.stdout, res)
+		printQuotes(e.stdout, lib, res)
 	}
 	return exitOK
 }
 
-func printQuotes(w io.Writer, res knowledge.QuoteResult) {
+func printQuotes(w io.Writer, lib *knowledge.Library, res knowledge.QuoteResult) {
 	switch {
 	case res.Speaker != "" && len(res.Quotes) > 0:
-		fmt.Fprintf(w, "%s, quoted:\n\n", res.Speaker)
+		fmt.Fprintf(w, "%s, quoted:\n\n", capitalize(bot.SpeakerPhrase(lib, res)))
 	case len(res.Quotes) > 0:
 		fmt.Fprintf(w, "Quotations about “%s”:\n\n", res.Query)
 	}
@@ -331,6 +358,16 @@ func printQuotes(w io.Writer, res knowledge.QuoteResult) {
 		fmt.Fprintf(w, "%s\n", res.Note)
 	}
 	fmt.Fprintln(w)
+}
+
+// capitalize makes the first letter of s upper-case, for a phrase that
+// starts a sentence ("A European diplomat, quoted:").
+func capitalize(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	if size == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[size:]
 }
 
 type storyJSON struct {
@@ -353,8 +390,7 @@ func runStories(_ context.Context, args []string, e env) int {
 	}
 	lib, err := loadLibrary(c.stories)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "storybot stories: %v\n", err)
-		return exitErr
+		return fail(e, "stories", err)
 	}
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)
@@ -371,8 +407,9 @@ func runStories(_ context.Context, args []string, e env) int {
 			enc.Encode(out)
 			continue
 		}
-		fmt.Fprintf(e.stdout, "%s\n  %s\n  %s · %s · %d paragraphs, %d quotations\n\n", s.ID, s.Title, s.Source(),
-			orDash(strings.Join(s.Authors, ", ")), len(s.Paragraphs), len(s.Quotes))
+		fmt.Fprintf(e.stdout, "%s\n  %s\n  %s · %s · %s, %s\n\n", s.ID, s.Title, s.Source(),
+			orDash(strings.Join(s.Authors, ", ")), bot.Count(len(s.Paragraphs), "paragraph", "paragraphs"),
+			bot.Count(len(s.Quotes), "quotation", "quotations"))
 	}
 	return exitOK
 }

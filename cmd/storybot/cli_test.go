@@ -158,7 +158,7 @@ func TestBadInputIsRefusedClearly(t *testing.T) {
 		{"an empty question prints usage", []string{"ask", ""}, exitUsage, "usage"},
 		{"no question at all prints usage", []string{"ask"}, exitUsage, "usage"},
 		{"an over-long question is an error", []string{"ask", long}, exitUsage, "longer than 2000"},
-		{"a missing stories folder is named", []string{"ask", "--stories", "/no/such/dir", "why?"}, exitErr, "/no/such/dir"},
+		{"a missing stories folder is named", []string{"ask", "--stories", "/no/such/dir", "why?"}, exitUsage, "/no/such/dir"},
 		{"an unknown command prints usage", []string{"frobnicate"}, exitUsage, "unknown command"},
 		{"an unknown mode is refused", []string{"ask", "--mode", "poetry", "why?"}, exitUsage, "--mode"},
 		{"an unknown chat mode is refused", []string{"chat", "--mode", "poetry"}, exitUsage, "--mode"},
@@ -251,4 +251,30 @@ func TestAskSummaryModeUsesTheConfiguredLLM(t *testing.T) {
 			t.Fatalf("got %s", out)
 		}
 	})
+}
+
+func TestTextOutputReadsAsEnglish(t *testing.T) {
+	dir := t.TempDir()
+	story := "date 2026-03-02 By Ana Ruiz, Daily Planet\n\nThe city council voted 7-2 on Monday to close the old bridge.\n\n“We had no choice,” Mayor Lena Ortiz said.\n"
+	if err := os.WriteFile(filepath.Join(dir, "bridge.txt"), []byte(story), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"one quotation is counted in the singular", []string{"stories", "--stories", dir}, "2 paragraphs, 1 quotation\n"},
+		{"an anonymous source is quoted with its article", []string{"quote", "European diplomat"}, "A European diplomat, quoted:"},
+		{"an institution is quoted with its article", []string{"quote", "Kremlin"}, "The Kremlin, quoted:"},
+		{"a person is quoted by name", []string{"quote", "Peskov"}, "Dmitry Peskov, quoted:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, code := runCLI(t, "", nil, tt.args...)
+			if code != exitOK || !strings.Contains(out, tt.want) {
+				t.Errorf("exit %d, stdout:\n%s%s\nwant it to contain %q", code, out, errOut, tt.want)
+			}
+		})
+	}
 }

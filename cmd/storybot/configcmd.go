@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/storybot/storybot/config"
 )
 
 // runConfig is `storybot config check|show [--config FILE]`: validate the
-// configuration, or print the effective one with secrets redacted.
+// configuration (and the stories it points at), or print the effective
+// one as a config file, secrets only said to be set or not.
 func runConfig(_ context.Context, args []string, e env) int {
 	if len(args) == 0 || (args[0] != "check" && args[0] != "show") {
 		fmt.Fprint(e.stderr, "usage: storybot config check|show [--config FILE]\n")
@@ -20,6 +23,13 @@ func runConfig(_ context.Context, args []string, e env) int {
 		return exitUsage
 	}
 	cfg, err := loadConfig(*path, e.getenv)
+	if err == nil && sub == "check" && cfg.Stories.Dir != "" {
+		// The folder exists (Validate saw to that); its files must be
+		// stories too, or serve would refuse to start.
+		if _, lerr := loadLibrary(cfg.Stories.Dir); lerr != nil {
+			err = &config.FieldError{Key: "stories.dir", Msg: lerr.Error()}
+		}
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "storybot config: the configuration has problems:\n%s\n", indentErrors(err))
 		return exitUsage
@@ -48,7 +58,7 @@ func runConfig(_ context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stdout, "configuration OK: %s\n", strings.Join(on, ", "))
 		return exitOK
 	}
-	out, err := cfg.Redacted().YAML()
+	out, err := cfg.Show(e.getenv)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "storybot config show: %v\n", err)
 		return exitErr

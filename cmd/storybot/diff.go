@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/storybot/storybot/knowledge"
@@ -40,17 +39,11 @@ func runDiff(ctx context.Context, args []string, e env) int {
 	}
 	lib, err := loadLibrary(c.stories)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "storybot diff: %v\n", err)
-		return exitErr
+		return fail(e, "diff", err)
 	}
-	s := lib.Story(pos[0])
-	if s == nil {
-		var ids []string
-		for _, st := range lib.Stories() {
-			ids = append(ids, st.ID)
-		}
-		fmt.Fprintf(e.stderr, "storybot diff: no story %q (stories: %s)\n", pos[0], strings.Join(ids, ", "))
-		return exitErr
+	s, err := findStory(lib, pos[0])
+	if err != nil {
+		return fail(e, "diff", err)
 	}
 	st, err := store.Open(ctx, dbPath(*db, e.getenv))
 	if err != nil {

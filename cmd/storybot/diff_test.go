@@ -83,7 +83,7 @@ func TestDiffShowsWhatChangedSinceTheStoredVersion(t *testing.T) {
 	})
 	t.Run("an unknown story is named", func(t *testing.T) {
 		_, errOut, code := runCLI(t, "", vars, "diff", "--stories", dir, "nope")
-		if code != exitErr || !strings.Contains(errOut, `no story "nope"`) {
+		if code != exitUsage || !strings.Contains(errOut, `no story "nope"`) {
 			t.Errorf("code %d: %s", code, errOut)
 		}
 	})

@@ -11,7 +11,7 @@ import (
 	"github.com/storybot/storybot/bot/console"
 	"github.com/storybot/storybot/bot/digest"
 	"github.com/storybot/storybot/config"
-	"github.com/storybot/storybot/store"
+	"github.com/storybot/storybot/knowledge"
 )
 
 // dbPath is the database file: --db, else STORYBOT_DB, else storybot.db in
@@ -56,7 +56,7 @@ func runDigest(ctx context.Context, args []string, e env) int {
 	c.register(fs)
 	since := fs.Duration("since", 24*time.Hour, "say what changed in the last `DURATION` (0: nothing about changes)")
 	storyID := fs.String("story", "", "only the story with this `ID`")
-	db := fs.String("db", "", "read story versions and questions from `PATH` (default $STORYBOT_DB or storybot.db, if it exists)")
+	db := fs.String("db", "", "read story versions and questions from `PATH` (default $STORYBOT_DB, or storybot.db if it exists)")
 	tz := fs.String("tz", "", "format dates in this IANA time `ZONE` (default UTC)")
 	mode := fs.String("mode", "quote", "`MODE`: quote (key points verbatim) or summary (checked LLM summary)")
 	questions := fs.Bool("questions", false, "add the most asked questions about each story")
@@ -65,7 +65,7 @@ func runDigest(ctx context.Context, args []string, e env) int {
 		return exitUsage
 	}
 	if len(pos) > 0 {
-		fmt.Fprint(e.stderr, "usage: storybot digest [--json] [--since 24h] [--story ID] [--stories DIR] [--db PATH]\n")
+		fmt.Fprint(e.stderr, "usage: storybot digest [--json] [--since 24h] [--story ID] [--stories DIR] [--db PATH] [--tz ZONE] [--mode quote|summary] [--questions]\n")
 		return exitUsage
 	}
 	req := digest.Request{Location: time.UTC, TopQuestions: *questions, Mode: bot.Mode(*mode)}
@@ -79,40 +79,37 @@ func runDigest(ctx context.Context, args []string, e env) int {
 			return exitUsage
 		}
 	}
-	h, err := newCLIHandler(c.stories, "", e)
+	h, err := newCLIHandler(c.stories, "", nil, e)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "storybot digest: %v\n", err)
-		return exitErr
+		return fail(e, "digest", err)
+	}
+	if *storyID != "" {
+		if _, err := findStory(h.Library(), *storyID); err != nil {
+			return fail(e, "digest", err)
+		}
+		req.Stories = []string{*storyID}
 	}
 	b := &digest.Builder{Library: h.Library(), Summarizer: h}
-	path := dbPath(*db, e.getenv)
-	if *db != "" || store.Exists(path) {
-		st, err := store.Open(ctx, path)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "storybot digest: %v\n", err)
-			return exitErr
-		}
+	st, err := openStore(ctx, *db, e.getenv)
+	if err != nil {
+		return fail(e, "digest", err)
+	}
+	if st != nil {
 		defer st.Close()
 		b.History, b.Questions = st, st
 	}
 	if *since > 0 {
 		req.Since = time.Now().Add(-*since)
 	}
-	if *storyID != "" {
-		req.Stories = []string{*storyID}
-	}
 	d, err := b.Build(ctx, req)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "storybot digest: %v\n", err)
-		return exitErr
+		return fail(e, "digest", err)
 	}
 	if c.json {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(d); err != nil {
-			fmt.Fprintf(e.stderr, "storybot digest: %v\n", err)
-			return exitErr
+		if err := enc.Encode(newDigestJSON(d, req.Location)); err != nil {
+			return fail(e, "digest", err)
 		}
 		return exitOK
 	}
@@ -120,4 +117,73 @@ func runDigest(ctx context.Context, args []string, e env) int {
 		fmt.Fprintln(e.stdout, console.Render(r))
 	}
 	return exitOK
+}
+
+// digestJSON is the `storybot digest --json` contract, one object on one
+// line like every --json output: lower-case keys, a cited span as
+// {"story", "paragraph", "quote", "speaker"} as in ask and quote, keys
+// left out when they have no value, days as YYYY-MM-DD and moments in
+// RFC 3339.
+type digestJSON struct {
+	Date    string            `json:"date"`
+	Since   string            `json:"since,omitempty"`
+	Stories []storyDigestJSON `json:"stories"`
+}
+
+type storyDigestJSON struct {
+	ID            string               `json:"id"`
+	Headline      string               `json:"headline"`
+	Source        string               `json:"source,omitempty"`
+	URL           string               `json:"url,omitempty"`
+	Status        digest.Status        `json:"status"`
+	Skipped       bool                 `json:"skipped,omitempty"`
+	Changes       []knowledge.Change   `json:"changes,omitempty"`
+	Added         []knowledge.Citation `json:"added,omitempty"`
+	KeyPoints     []knowledge.Citation `json:"key_points,omitempty"`
+	Summary       string               `json:"summary,omitempty"`
+	SummaryQuotes []knowledge.Citation `json:"summary_quotes,omitempty"`
+	Model         string               `json:"model,omitempty"`
+	Quotes        []knowledge.Citation `json:"quotes,omitempty"`
+	Events        []eventJSON          `json:"events,omitempty"`
+	TopQuestions  []string             `json:"top_questions,omitempty"`
+}
+
+// eventJSON is a date a story mentions: the phrase, the calendar days it
+// means (from = to for one day) and how answers write it.
+type eventJSON struct {
+	Phrase    string `json:"phrase"`
+	From      string `json:"from"`
+	To        string `json:"to"`
+	Label     string `json:"label"`
+	Paragraph int    `json:"paragraph"`
+}
+
+const day = "2006-01-02"
+
+func newDigestJSON(d digest.Digest, loc *time.Location) digestJSON {
+	out := digestJSON{Date: d.Date.In(loc).Format(day), Stories: []storyDigestJSON{}}
+	if !d.Since.IsZero() {
+		out.Since = d.Since.In(loc).Format(time.RFC3339)
+	}
+	for _, sd := range d.Stories {
+		js := storyDigestJSON{ID: sd.ID, Headline: sd.Headline, Source: sd.Source, URL: sd.URL, Status: sd.Status,
+			Skipped: sd.Skipped, Changes: sd.Changes, Added: citations(sd.Added), KeyPoints: citations(sd.KeyPoints),
+			Summary: sd.Summary, SummaryQuotes: citations(sd.SummaryQuotes), Model: sd.Model,
+			Quotes: citations(sd.Quotes), TopQuestions: sd.TopQuestions}
+		for _, ev := range sd.Events {
+			js.Events = append(js.Events, eventJSON{Phrase: ev.Phrase, From: ev.From.Format(day), To: ev.To.Format(day),
+				Label: ev.Date, Paragraph: ev.Paragraph})
+		}
+		out.Stories = append(out.Stories, js)
+	}
+	return out
+}
+
+// citations turns quotes into the JSON contract's cited spans.
+func citations(qs []bot.Quote) []knowledge.Citation {
+	var out []knowledge.Citation
+	for _, q := range qs {
+		out = append(out, knowledge.Citation{Story: q.Story, Paragraph: q.Paragraph, Quote: q.Text, Speaker: q.Speaker})
+	}
+	return out
 }

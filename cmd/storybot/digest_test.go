@@ -48,7 +48,7 @@ func TestDigestJSONSaysWhatChangedSince(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("code %d: %s", code, errOut)
 	}
-	var d digest.Digest
+	var d digestJSON
 	if err := json.Unmarshal([]byte(out), &d); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
@@ -59,13 +59,13 @@ func TestDigestJSONSaysWhatChangedSince(t *testing.T) {
 	if sd.Status != digest.StatusUpdated || len(sd.Changes) != 3 || len(sd.KeyPoints) < 3 || len(sd.KeyPoints) > 5 {
 		t.Errorf("story digest %+v", sd)
 	}
-	if !strings.Contains(out, `"kind": "edited"`) {
+	if !strings.Contains(out, `"kind":"edited"`) {
 		t.Errorf("change kinds are not named in JSON:\n%s", out)
 	}
-	t.Run("an unknown story is an error", func(t *testing.T) {
+	t.Run("an unknown story is bad input, named once", func(t *testing.T) {
 		_, errOut, code := runCLI(t, "", nil, "digest", "--db", db, "--stories", dir, "--story", "nope")
-		if code != exitErr || !strings.Contains(errOut, `"nope"`) {
-			t.Errorf("code %d: %s", code, errOut)
+		if code != exitUsage || errOut != "storybot digest: no story \"nope\" (stories: "+seedName+")\n" {
+			t.Errorf("code %d: %q", code, errOut)
 		}
 	})
 }

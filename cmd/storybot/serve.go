@@ -51,7 +51,7 @@ To talk to storybot locally without any platform, run: storybot chat
 	svc, err := newService(ctx, cfg, log, e)
 	if err != nil {
 		log.Error("storybot could not start", "err", err)
-		return exitErr
+		return exitCode(err)
 	}
 	stopSecond := exitOnSecondSignal(ctx, log)
 	defer stopSecond()
@@ -107,9 +107,19 @@ type component struct {
 	run  func(ctx context.Context) error
 	// ready reports whether the part is connected; nil means always.
 	ready func() bool
-	// platform marks a chat adapter: the service runs while one is left.
+	// platform marks a chat adapter: the service runs while one is left,
+	// and an adapter that fails for a reason other than a permanent one
+	// (bot.ErrPermanent) is started again.
 	platform bool
 }
+
+// Pauses between starts of a platform that failed: they double from the
+// first to the cap, so a Slack that is unreachable for a moment costs a
+// second, and one that is down for an hour costs a request a minute.
+const (
+	restartFirst = time.Second
+	restartMax   = time.Minute
+)
 
 // service is one running storybot: the handler shared by every adapter,
 // and everything that runs beside it.
@@ -123,6 +133,9 @@ type service struct {
 	mux        *http.ServeMux
 	components []component
 	closers    []func() error
+	// trouble is why a component is not running, for /readyz, by name.
+	troubleMu sync.Mutex
+	trouble   map[string]string
 	// onListen is told the HTTP server's address once it listens (tests).
 	onListen func(addr string)
 }
@@ -226,7 +239,7 @@ func (s *service) build() error {
 func serviceLibrary(c config.StoriesConfig) (*knowledge.Library, error) {
 	switch {
 	case c.Dir != "":
-		return knowledge.LoadDir(c.Dir)
+		return loadLibrary(c.Dir)
 	case c.EmbeddedDefault:
 		return knowledge.LoadDefault()
 	}
@@ -410,7 +423,11 @@ func (s *service) serveReady(w http.ResponseWriter, _ *http.Request) {
 	}
 	for _, c := range s.components {
 		if c.ready != nil && !c.ready() {
-			missing = append(missing, c.name+": not connected")
+			line := c.name + ": not connected"
+			if why := s.troubleOf(c.name); why != "" {
+				line += " (" + why + ")"
+			}
+			missing = append(missing, line)
 		}
 	}
 	if len(missing) > 0 {
@@ -459,9 +476,8 @@ func (s *service) run(ctx context.Context) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.log.Info("starting", "component", c.name)
-			if err := c.run(runCtx); err != nil && runCtx.Err() == nil {
-				failed <- failure{c, fmt.Errorf("%s: %w", c.name, err)}
+			if err := s.runComponent(runCtx, c); err != nil && runCtx.Err() == nil {
+				failed <- failure{c, err}
 			}
 		}()
 	}
@@ -474,6 +490,7 @@ func (s *service) run(ctx context.Context) error {
 			runErr = ctx.Err()
 		case f := <-failed:
 			s.log.Error("stopped for good", "component", f.c.name, "err", f.err)
+			s.setTrouble(f.c.name, "stopped for good: "+f.err.Error())
 			errs = append(errs, f.err)
 			if f.c.platform {
 				platforms--
@@ -504,6 +521,60 @@ func (s *service) run(ctx context.Context) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// runComponent runs c until ctx is done. A platform that fails for a
+// reason starting again may cure — Slack unreachable at start, a 5xx, a
+// gateway that would not open — is started again after a pause that
+// doubles from restartFirst to restartMax, each attempt logged, while
+// /readyz says it is not connected. It returns c's error when c is not a
+// platform or the error is permanent (a rejected token, a refused
+// intent).
+func (s *service) runComponent(ctx context.Context, c component) error {
+	wait := restartFirst
+	for attempt := 1; ; attempt++ {
+		s.log.Info("starting", "component", c.name, "attempt", attempt)
+		started := time.Now()
+		err := c.run(ctx)
+		if err == nil || ctx.Err() != nil {
+			return nil
+		}
+		err = fmt.Errorf("%s: %w", c.name, err)
+		if !c.platform || errors.Is(err, bot.ErrPermanent) {
+			return err
+		}
+		if time.Since(started) > restartMax {
+			wait = restartFirst // it ran for a while: a new outage, not the same one
+		}
+		s.log.Warn("could not run; starting it again", "component", c.name, "err", err, "in", wait.String(), "attempt", attempt)
+		s.setTrouble(c.name, fmt.Sprintf("starting again in %s after: %v", wait, err))
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+		s.setTrouble(c.name, "")
+		wait = min(2*wait, restartMax)
+	}
+}
+
+// setTrouble records why a component is not running ("" when it is
+// trying again), for /readyz.
+func (s *service) setTrouble(name, why string) {
+	s.troubleMu.Lock()
+	defer s.troubleMu.Unlock()
+	if s.trouble == nil {
+		s.trouble = map[string]string{}
+	}
+	s.trouble[name] = why
+}
+
+func (s *service) troubleOf(name string) string {
+	s.troubleMu.Lock()
+	defer s.troubleMu.Unlock()
+	return s.trouble[name]
 }
 
 // waitBounded waits for the components to return, at most a little longer

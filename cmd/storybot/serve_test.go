@@ -546,3 +546,69 @@ func TestServeMountsDiscordInteractionsOnItsServer(t *testing.T) {
 		t.Errorf("an interaction signed with another key got %d, want 401", code)
 	}
 }
+
+// waitLog polls the service's log for substr, bounded: a log line is a
+// state the service reaches, not a moment.
+func (s *served) waitLog(t *testing.T, substr string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(s.logs.String(), substr); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the log never said %q:\n%s", substr, s.logs)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// A Slack Web API that is unreachable when serve starts is tried again,
+// with the pause logged, and /readyz says not ready until Slack is back,
+// then ready.
+func TestServeStartsSlackAgainWhenItWasUnreachableAtStart(t *testing.T) {
+	for _, mode := range []string{"Socket Mode", "HTTP mode"} {
+		t.Run(mode, func(t *testing.T) {
+			fake := slacktest.New(t)
+			restore := fake.Unavailable()
+			vars := slackVars(fake)
+			if mode == "HTTP mode" {
+				delete(vars, "SLACK_APP_TOKEN")
+				vars["SLACK_SIGNING_SECRET"] = slacktest.SigningSecret
+			}
+			s := startServe(t, vars)
+			if method := <-fake.Refused(); method != "auth.test" {
+				t.Errorf("the first refused call is %s, want auth.test", method)
+			}
+			s.waitLog(t, "starting it again")
+			if code, body := s.get(t, "/readyz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "slack: not connected (starting again") {
+				t.Errorf("/readyz while Slack is unreachable = %d %q, want 503 saying slack is being started again", code, body)
+			}
+			if strings.Contains(s.logs.String(), "stopped for good") {
+				t.Errorf("a Slack unreachable for a moment was given up:\n%s", s.logs)
+			}
+			restore()
+			s.waitReady(t)
+			if code := s.exit(t); code != exitOK {
+				t.Errorf("exit %d, want 0", code)
+			}
+		})
+	}
+}
+
+// A token Slack refuses is not retried: serve stops that platform for
+// good, and with no other platform left it exits.
+func TestServeDoesNotRetryATokenSlackRefuses(t *testing.T) {
+	fake := slacktest.New(t)
+	vars := slackVars(fake)
+	vars["SLACK_BOT_TOKEN"] = "xoxb-not-the-fakes-token"
+	s := startServe(t, vars)
+	select {
+	case code := <-s.code:
+		s.code <- code
+		if code != exitErr {
+			t.Errorf("exit %d, want %d", code, exitErr)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("serve kept running with a refused token:\n%s", s.logs)
+	}
+	if !strings.Contains(s.logs.String(), "invalid_auth") || strings.Contains(s.logs.String(), "starting it again") {
+		t.Errorf("want one invalid_auth failure and no retry:\n%s", s.logs)
+	}
+}

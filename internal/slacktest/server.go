@@ -155,6 +155,9 @@ type Server struct {
 	postsN   atomic.Int32
 	updatesN atomic.Int32
 
+	unavailable atomic.Bool
+	refused     chan string
+
 	mu         sync.Mutex
 	rateLeft   int
 	retryAfter time.Duration
@@ -177,6 +180,8 @@ func New(t testing.TB) *Server {
 		acks:      make(chan Ack, recorderSize),
 		conns:     make(chan int, recorderSize),
 		live:      map[*websocket.Conn]struct{}{},
+
+		refused: make(chan string, recorderSize),
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/auth.test", s.authTest)
@@ -188,7 +193,19 @@ func New(t testing.TB) *Server {
 	})
 	mux.HandleFunc("/response/", s.responseURL)
 	mux.HandleFunc("/link/", s.serveWS)
-	s.srv = httptest.NewServer(mux)
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if method, ok := strings.CutPrefix(r.URL.Path, "/api/"); ok {
+			if s.unavailable.Load() {
+				select {
+				case s.refused <- method:
+				default: // a client retrying for long; the test has seen enough
+				}
+				http.Error(w, "upstream connect error", http.StatusServiceUnavailable)
+				return
+			}
+		}
+		mux.ServeHTTP(w, r)
+	}))
 	t.Cleanup(s.close)
 	return s
 }
@@ -223,6 +240,18 @@ func (s *Server) ResponseURL() string {
 func (s *Server) NextTS() string {
 	return fmt.Sprintf("1700000000.%06d", s.seq.Add(1))
 }
+
+// Unavailable makes every Web API call answer 503 Service Unavailable,
+// as a Slack outage or a proxy that cannot reach Slack does, until the
+// returned function is called.
+func (s *Server) Unavailable() (restore func()) {
+	s.unavailable.Store(true)
+	return func() { s.unavailable.Store(false) }
+}
+
+// Refused delivers the method ("auth.test") of each Web API call answered
+// 503 while Unavailable.
+func (s *Server) Refused() <-chan string { return s.refused }
 
 // Posts delivers every chat.postMessage the fake accepted.
 func (s *Server) Posts() <-chan Message { return s.posts }
