@@ -114,16 +114,32 @@ func (sn *snapshot) expand(lower, term string, name bool) []alt {
 	out = capAlts(out, maxWordNetAlts)
 	nwn := len(out)
 	if !name && !isDigits(lower) {
-		for _, l := range lexSimilar(lower) {
-			if float64(l.Weight) < vectorFloor {
-				break
+		neighbours := func(w string, scale float64) {
+			for _, l := range lexSimilar(w) {
+				if float64(l.Weight) < vectorFloor {
+					break
+				}
+				// The commonest words neighbour everything (send ~ help,
+				// bring ~ make): they are context, not stand-ins.
+				if isStop(l.Word) || lexRank(l.Word) <= commonNeighbour {
+					continue
+				}
+				add(l.Word, scale*vectorScale*float64(l.Weight), true)
 			}
-			// The commonest words neighbour everything (send ~ help,
-			// bring ~ make): they are context, not stand-ins.
-			if isStop(l.Word) || lexRank(l.Word) <= commonNeighbour {
-				continue
+		}
+		if lexRank(lower) > 0 {
+			neighbours(lower, 1)
+		} else {
+			// A word the vectors do not know (a rare or British spelling:
+			// "characterise") borrows the neighbours of its WordNet
+			// synonyms and derived forms that they do know.
+			for _, lemma := range lexLemmas(lower) {
+				for _, l := range lexRelated(lemma) {
+					if l.Weight >= float32(wordnetMinWeight) && lexRank(l.Word) > 0 {
+						neighbours(l.Word, float64(l.Weight))
+					}
+				}
 			}
-			add(l.Word, vectorScale*float64(l.Weight), true)
 		}
 	}
 	out = append(out[:nwn], capAlts(out[nwn:], maxAlts-nwn)...)
