@@ -1,6 +1,8 @@
 package knowledge
 
 import (
+	"cmp"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -348,4 +350,51 @@ func (sn *snapshot) foreign(toks []token) bool {
 		}
 	}
 	return n >= 3 && 2*other >= n
+}
+
+// FeatureValue is one feature of a decision: its value for the question,
+// the model's weight for it, and so what it added to the log-odds of
+// declining.
+type FeatureValue struct {
+	Name   string  `json:"name"`
+	Value  float64 `json:"value"`
+	Weight float64 `json:"weight"`
+}
+
+// Values lists the features behind the decision with the model's weights,
+// for `storybot ask --explain`: the fastest way to see why a question was
+// answered or declined.
+func (e Explanation) Values() []FeatureValue {
+	out := make([]FeatureValue, numFeatures)
+	for i := range out {
+		out[i] = FeatureValue{Name: FeatureNames[i], Value: e.Features[i], Weight: abstainWeights[i]}
+	}
+	return out
+}
+
+// String renders the explanation on a few lines: the decision, then each
+// feature that moved it, largest push first.
+func (e Explanation) String() string {
+	var b strings.Builder
+	verdict := "answered"
+	if e.Declined() || e.Foreign {
+		verdict = "declined"
+	}
+	fmt.Fprintf(&b, "%s: P(the stories do not answer) = %.2f, threshold %.2f\n", verdict, e.Decline, e.Threshold)
+	if e.Foreign {
+		b.WriteString("  the question is not in English\n")
+	}
+	if len(e.Corrected) > 0 {
+		fmt.Fprintf(&b, "  read as: %s\n", strings.Join(e.Corrected, ", "))
+	}
+	vs := e.Values()
+	slices.SortStableFunc(vs, func(x, y FeatureValue) int {
+		return cmp.Compare(math.Abs(y.Value*y.Weight), math.Abs(x.Value*x.Weight))
+	})
+	fmt.Fprintf(&b, "  %-14s %6s %7s %7s\n", "feature", "value", "weight", "push")
+	for _, v := range vs {
+		fmt.Fprintf(&b, "  %-14s %6.2f %+7.2f %+7.2f\n", v.Name, v.Value, v.Weight, v.Value*v.Weight)
+	}
+	fmt.Fprintf(&b, "  %-14s %6s %7s %+7.2f\n", "bias", "", "", abstainBias)
+	return b.String()
 }

@@ -163,9 +163,20 @@ type askJSON struct {
 	Citations []knowledge.Citation `json:"citations"`
 	Closest   *knowledge.Citation  `json:"closest,omitempty"`
 	Error     string               `json:"error,omitempty"`
+	// Why is present with --explain.
+	Why *explainJSON `json:"why,omitempty"`
 }
 
-const askUsage = "usage: storybot ask [--json] [--stories DIR] [--story ID] [--mode quote|summary|auto] QUESTION...\n" +
+// explainJSON is the decision behind an answer, with --explain.
+type explainJSON struct {
+	Decline   float64                  `json:"decline"`
+	Threshold float64                  `json:"threshold"`
+	Features  []knowledge.FeatureValue `json:"features"`
+	Corrected []string                 `json:"corrected,omitempty"`
+	Foreign   bool                     `json:"foreign,omitempty"`
+}
+
+const askUsage = "usage: storybot ask [--json] [--explain] [--stories DIR] [--story ID] [--mode quote|summary|auto] QUESTION...\n" +
 	"       storybot ask [--json] ... -   (one question per line on stdin)\n"
 
 func runAsk(ctx context.Context, args []string, e env) int {
@@ -174,6 +185,7 @@ func runAsk(ctx context.Context, args []string, e env) int {
 	c.register(fs)
 	story := fs.String("story", "", "answer from the story with this `ID` only")
 	mode := fs.String("mode", "", "answer `MODE`: quote, summary or auto (default: summary when an LLM is configured)")
+	explain := fs.Bool("explain", false, "say why each question was answered or declined: the features and weights of the decision")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return exitUsage
@@ -219,6 +231,14 @@ func runAsk(ctx context.Context, args []string, e env) int {
 				Text: err.Error(), Citations: []knowledge.Citation{}, Error: err.Error()})
 			continue
 		}
+		var why *knowledge.Explanation
+		if *explain {
+			// The quote-mode decision behind the answer, asked again of the
+			// library: a summary rests on the same retrieval.
+			if a, err := h.Library().Ask(q, knowledge.AskOptions{Story: *story}); err == nil && a.Why.Threshold > 0 {
+				why = &a.Why
+			}
+		}
 		if c.json {
 			out := askJSON{Question: r.Question, Abstained: r.Abstained, Mode: string(r.Mode), Text: r.Text,
 				Citations: []knowledge.Citation{}}
@@ -226,10 +246,17 @@ func runAsk(ctx context.Context, args []string, e env) int {
 				out.Citations = append(out.Citations, knowledge.Citation{Story: qt.Story, Paragraph: qt.Paragraph,
 					Quote: qt.Text, Speaker: qt.Speaker})
 			}
+			if why != nil {
+				out.Why = &explainJSON{Decline: why.Decline, Threshold: why.Threshold, Features: why.Values(),
+					Corrected: why.Corrected, Foreign: why.Foreign}
+			}
 			enc.Encode(out)
 			continue
 		}
 		fmt.Fprintf(e.stdout, "Q: %s\n\n%s\n", r.Question, console.Render(r))
+		if why != nil {
+			fmt.Fprintf(e.stdout, "Why: %s", why)
+		}
 	}
 	return exitOK
 }

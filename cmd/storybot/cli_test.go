@@ -278,3 +278,42 @@ func TestTextOutputReadsAsEnglish(t *testing.T) {
 		})
 	}
 }
+
+func TestAskExplainSaysWhy(t *testing.T) {
+	t.Run("the text names the decision and the features behind it", func(t *testing.T) {
+		out, errOut, code := runCLI(t, "", nil, "ask", "--explain", "What will the weather be like in Budapest next week?")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		for _, want := range []string{"Why: ", "P(the stories do not answer)", "miss_story", "bias"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("output lacks %q:\n%s", want, out)
+			}
+		}
+	})
+	t.Run("the JSON carries the probability, the threshold and every feature", func(t *testing.T) {
+		out, _, code := runCLI(t, "", nil, "ask", "--json", "--explain", "Why was the Rubio-Lavrov meeting put on hold?")
+		if code != 0 {
+			t.Fatalf("exit %d", code)
+		}
+		var v struct {
+			Abstained bool `json:"abstained"`
+			Why       *struct {
+				Decline, Threshold float64
+				Features           []struct{ Name string }
+			} `json:"why"`
+		}
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Fatal(err)
+		}
+		if v.Why == nil || v.Why.Threshold == 0 || len(v.Why.Features) == 0 || v.Abstained != (v.Why.Decline >= v.Why.Threshold) {
+			t.Errorf("why %+v (abstained %v)", v.Why, v.Abstained)
+		}
+	})
+	t.Run("without --explain the JSON has no why", func(t *testing.T) {
+		out, _, _ := runCLI(t, "", nil, "ask", "--json", "Why was the Rubio-Lavrov meeting put on hold?")
+		if strings.Contains(out, `"why"`) {
+			t.Errorf("why without --explain: %s", out)
+		}
+	})
+}
