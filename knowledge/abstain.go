@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -41,13 +42,14 @@ const (
 	fNoQuantity           // "how many X": no number stands by X (or a stand-in) in the best paragraphs
 	fSpecific             // how much of what the question adds to its story's topic the best paragraph covers
 	fOffTopic             // how far, in GloVe space, a focus word the best paragraph lacks is from all of its words
+	fNoSumOrAge           // a question for a sum of money or an age whose best paragraphs state none
 	numFeatures
 )
 
 // FeatureNames names the features of an Explanation, in order.
 var FeatureNames = [numFeatures]string{
 	"coverage", "coverage_exact", "miss_top", "miss_top_exact", "miss_story",
-	"focus_miss", "self_ratio", "type_missing", "unknown_name", "speaker", "no_quantity", "specific", "off_topic",
+	"focus_miss", "self_ratio", "type_missing", "unknown_name", "speaker", "no_quantity", "specific", "off_topic", "no_sum_or_age",
 }
 
 // Explanation is why a question was answered or declined: the features
@@ -161,6 +163,11 @@ func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
 		if !slices.ContainsFunc(top.pix.sents, func(sx sentIndex) bool { return sx.feats&want != 0 }) {
 			f[fTypeMissing] = 1
 		}
+	}
+	// A sum of money needs a currency amount, an age an age, in one of
+	// the best paragraphs.
+	if qr.money && !sn.bestParagraphsHave(ranked, hasMoney) || qr.age && !sn.bestParagraphsHave(ranked, hasAge) {
+		f[fNoSumOrAge] = 1
 	}
 	if qr.quote && len(qr.speakers) > 0 && slices.Contains(qr.speakers, top.pix.sents[ranked[0].sent].sayer) {
 		f[fSpeaker] = 1
@@ -398,3 +405,34 @@ func (e Explanation) String() string {
 	fmt.Fprintf(&b, "  %-14s %6s %7s %+7.2f\n", "bias", "", "", abstainBias)
 	return b.String()
 }
+
+// bestParagraphsHave reports whether one of the three best paragraphs'
+// text satisfies has.
+func (sn *snapshot) bestParagraphsHave(ranked []scored, has func(string) bool) bool {
+	seen := 0
+	for i, r := range ranked {
+		if i > 0 && r.doc == ranked[i-1].doc {
+			continue
+		}
+		if seen++; seen > 3 {
+			break
+		}
+		d := sn.docs[r.doc]
+		if has(sn.stories[d.story].Paragraphs[d.pix.para].Text) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	moneyRe = regexp.MustCompile(`[$€£¥]\s?\d|(?i)\b\d[\d,.]*\s*(million|billion|thousand)?\s*(dollars|euros|pounds sterling|yen|cents)\b`)
+	ageRe   = regexp.MustCompile(`\b\p{Lu}\p{L}+, \d{1,3},|\b\d{1,3}-year-old\b|(?i)\baged? \d{1,3}\b`)
+)
+
+// hasMoney reports whether text states a sum of money.
+func hasMoney(text string) bool { return moneyRe.MatchString(text) }
+
+// hasAge reports whether text states someone's age ("Collins, 59,",
+// "a 34-year-old", "aged 40").
+func hasAge(text string) bool { return ageRe.MatchString(text) }

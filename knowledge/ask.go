@@ -362,6 +362,10 @@ type query struct {
 	unquoted string
 	// corrected lists the misspelt words the question was read with.
 	corrected []correction
+	// money is true for a question that asks for a sum of money ("how
+	// much did the tour cost"), age for one that asks how old someone is:
+	// the answer needs a currency amount, an age.
+	money, age bool
 	// focus are the indexes in terms of the words the question asks
 	// about: the noun after "what" or "which" ("what rocket"), the
 	// subject after the auxiliary ("what was the vote count"), the word
@@ -377,6 +381,10 @@ var (
 	whereRe   = regexp.MustCompile(`(?i)^(where|in what (city|country|place)|in which)\b|\bwhere\b|\b(what|which) (city|cities|country|countries|state|states|town|towns|place|places|region|regions|nation|nations|county|counties|location|locations)\b`)
 	whyRe     = regexp.MustCompile(`(?i)^(why|what (caused|led|prompted)|for what reason)\b|\bwhy\b|\breason\b`)
 	whoRe     = regexp.MustCompile(`(?i)^(who|whom|whose)\b`)
+	// General English words for sums of money, after "how much" or as
+	// the thing "what" asks for.
+	moneyQuestionRe = regexp.MustCompile(`(?i)\b(cost|costs|costing|spend|spends|spent|spending|pay|pays|paid|worth|price|priced|budget|salary|salaries|fund|funds|funding|funded|money|invest|invested|investment|earn|earns|earned|revenue|fee|fees|fine|fined|charge|charged|raise|raised|dollars)\b`)
+	moneyWhatRe     = regexp.MustCompile(`(?i)\bwhat (is|was|were|are|will be)( the| its| his| her| their)?( \w+)? (salary|price|cost|budget|fee|value|worth|pay)\b`)
 )
 
 func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
@@ -408,6 +416,8 @@ func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
 	case may("who") && whoRe.MatchString(q):
 		qr.kind = qWho
 	}
+	qr.money = qr.kind == qHowMany && moneyQuestionRe.MatchString(q) || may("what ") && moneyWhatRe.MatchString(q)
+	qr.age = may("how old", "what age")
 	qr.quote = may("say", "said", "tell", "told", "quot", "describ", "call", "put it", "words", "statement", "claim", "respon", "react") &&
 		sayRe.MatchString(q)
 	sn.addTerms(&qr, q, 1)
