@@ -215,7 +215,10 @@ func (sn *snapshot) offTopic(qr query, top docRef) float64 {
 			}
 		}
 		if known {
-			out = max(out, 1-best)
+			// GloVe puts most words of one register within 0.5 of each
+			// other: only a word far below the paragraph's nearest is off
+			// topic, so the scale runs from 0 at 0.65 to 1 at 0.32.
+			out = max(out, min(1, max(0, (0.65-best)*3)))
 		}
 	}
 	return out

@@ -433,7 +433,7 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 		qr.speakers = sn.namedSpeakers(toks)
 		qr.modal = hasModal(text)
 		qr.toks = toks
-		qr.focus = focusOf(toks, qr.terms)
+		qr.focus = focusOf(text, toks, qr.terms)
 		if qr.quote {
 			qr.unquoted = sn.unquotedSayer(toks)
 			sayers := sn.reportedSayers(toks)
@@ -531,7 +531,7 @@ won't wouldn't isn't wasn't aren't weren't didn't doesn't don't hasn't haven't`)
 // companies"), the subject after "what was the" ("the vote count"), the
 // word after "how" ("how old", "how many climbers"), and for "how much did
 // the tour cost" and "who did he succeed" the last word.
-func focusOf(toks []token, terms []qterm) []int {
+func focusOf(text string, toks []token, terms []qterm) []int {
 	var out []int
 	add := func(t token) {
 		if k := slices.IndexFunc(terms, func(x qterm) bool { return x.surface == t.Term && !x.ctx }); k >= 0 && !slices.Contains(out, k) {
@@ -565,8 +565,11 @@ func focusOf(toks []token, terms []qterm) []int {
 			}
 		}
 	}
+	// "what's" is "what is" (the tokenizer drops the 's as it drops a
+	// possessive): the word after it is read as after the auxiliary.
+	wh := func(t token) string { return t.Lower }
 	w := slices.IndexFunc(toks, func(t token) bool {
-		switch t.Lower {
+		switch wh(t) {
 		case "what", "which", "whose", "who", "whom", "how":
 			return true
 		}
@@ -576,6 +579,8 @@ func focusOf(toks []token, terms []qterm) []int {
 		return out
 	}
 	next := w + 1
+	rest := text[toks[w].End:]
+	contracted := strings.HasPrefix(rest, "'s") || strings.HasPrefix(rest, "’s")
 	isAux := func(i int) bool {
 		if i >= len(toks) {
 			return false
@@ -583,13 +588,16 @@ func focusOf(toks []token, terms []qterm) []int {
 		_, ok := auxWords[toks[i].Lower]
 		return ok
 	}
-	switch toks[w].Lower {
+	switch wh(toks[w]) {
 	case "what", "which", "whose":
-		if content(next) {
+		if content(next) && !contracted {
 			run(next)
 			break
 		}
-		if isAux(next) {
+		if contracted || isAux(next) {
+			if contracted {
+				next = w // the auxiliary is the wh-word's own 's
+			}
 			j := next + 1
 			for j < len(toks) {
 				if _, ok := npSkip[toks[j].Lower]; !ok {
