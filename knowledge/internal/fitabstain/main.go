@@ -8,7 +8,8 @@
 //	go run ./knowledge/internal/fitabstain -write
 //
 // It reads the training question sets (the corpus stories that are not
-// held out, each alone and all together, the seed's dev and extra
+// held out, each alone and all together, with the extra reader's
+// questions of testdata/train_questions.jsonl; the seed's dev and extra
 // questions, and the port-strike story's); the bridge story and the four
 // held-out corpus stories stay unseen,
 // labels every unanswerable question 1 and every answerable one 0, fits
@@ -250,6 +251,14 @@ func collect() ([]example, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Extra training questions on the same stories, in a reader's words:
+	// off-topic questions that name a story's place or people ("what's the
+	// weather going to be like in tampa") and casual rewordings.
+	extraTrain, err := read(filepath.Join("knowledge", "testdata", "train_questions.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	all = append(all, extraTrain...)
 	for _, id := range train {
 		var qs []question
 		for _, q := range all {
