@@ -36,6 +36,9 @@ type Answer struct {
 	// Meta is true when the question was about the story itself (author,
 	// date, outlet) and was answered from its header.
 	Meta bool
+	// Hedged is true when the question was answered with low confidence:
+	// Text then opens by saying the passage may not answer it.
+	Hedged bool
 	// Why holds the features and probability behind the decision to
 	// answer or decline (zero for header and "what did X say" answers).
 	Why Explanation

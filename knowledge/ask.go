@@ -99,11 +99,22 @@ func (l *Library) Ask(question string, opts AskOptions) (Answer, error) {
 		text = append(text, c.Quote+" "+sn.marker(c))
 	}
 	ans.Text = strings.Join(text, " ")
+	// Answered, but the model was nearly as ready to decline: say so, so
+	// the reader weighs the passage rather than takes it as the answer.
+	if ans.Why.Decline >= ans.Why.Threshold-hedgeMargin {
+		ans.Hedged = true
+		ans.Text = "This may not answer it; the closest passage: " + ans.Text
+	}
 	if notes := sn.dateNotes(ans.Citations); notes != "" {
 		ans.Text += "\n" + notes
 	}
 	return ans, nil
 }
+
+// hedgeMargin is how close below the threshold the decline probability
+// of an answered question may come before the answer says it may not
+// answer.
+const hedgeMargin = 0.15
 
 // wholeQuotations widens each citation that cuts a quotation to the
 // sentences holding the whole quotation, so no answer opens or closes a

@@ -623,3 +623,23 @@ func TestWhatDidTheySayForSomeoneNeverQuoted(t *testing.T) {
 		}
 	})
 }
+
+func TestAnAnswerTheModelDoubtsSaysSo(t *testing.T) {
+	lib := seedLibrary(t)
+	qs := readJSONL[evalQuestion](t, filepath.Join("testdata", "paraphrase_questions.jsonl"))
+	hedged := 0
+	for _, q := range qs {
+		a, err := lib.Ask(q.Q, knowledge.AskOptions{})
+		if err != nil || a.Abstained || a.Why.Threshold == 0 {
+			continue
+		}
+		doubt := a.Why.Decline >= a.Why.Threshold-0.15
+		if doubt != a.Hedged || a.Hedged != strings.HasPrefix(a.Text, "This may not answer it; the closest passage: ") {
+			t.Errorf("%q: decline %.2f of %.2f, hedged %v: %.80q", q.Q, a.Why.Decline, a.Why.Threshold, a.Hedged, a.Text)
+		}
+		if a.Hedged {
+			hedged++
+		}
+	}
+	t.Logf("%d of %d reworded questions answered with a hedge", hedged, len(qs))
+}
