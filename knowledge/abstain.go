@@ -102,15 +102,8 @@ func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
 		exact[i].alts = slices.DeleteFunc(slices.Clone(t.alts), func(a alt) bool { return a.vec })
 	}
 	// Coverage: the best of the first few distinct paragraphs.
-	seen := 0
-	for i, r := range ranked {
-		if i > 0 && r.doc == ranked[i-1].doc {
-			continue
-		}
-		if seen++; seen > 5 {
-			break
-		}
-		has := sn.docs[r.doc].pix.has
+	for _, d := range bestDocs(ranked, 5) {
+		has := sn.docs[d].pix.has
 		f[fCoverage] = max(f[fCoverage], coverage(own, has))
 		f[fCoverageExact] = max(f[fCoverageExact], coverage(exact, has))
 	}
@@ -273,17 +266,8 @@ func (sn *snapshot) quantityNear(qr query, ranked []scored) bool {
 	if len(focus) == 0 {
 		return sn.docs[ranked[0].doc].pix.sents[ranked[0].sent].feats&featNumber != 0
 	}
-	seen := 0
-	for i, r := range ranked {
-		if i > 0 && r.doc == ranked[i-1].doc {
-			continue
-		}
-		if seen++; seen > 3 {
-			break
-		}
-		d := sn.docs[r.doc]
-		p := &sn.stories[d.story].Paragraphs[d.pix.para]
-		toks := tokenize(p.Text)
+	return sn.bestParagraphsHave(ranked, func(text string) bool {
+		toks := tokenize(text)
 		for j, tk := range toks {
 			id, ok := lookupTerm(tk.Term)
 			if !ok || !slices.ContainsFunc(focus, func(t qterm) bool {
@@ -297,8 +281,8 @@ func (sn *snapshot) quantityNear(qr query, ranked []scored) bool {
 				}
 			}
 		}
-	}
-	return false
+		return false
+	})
 }
 
 // isQuantity reports whether a lower-case word is a number: digits or a
@@ -412,20 +396,28 @@ func (e Explanation) String() string {
 // bestParagraphsHave reports whether one of the three best paragraphs'
 // text satisfies has.
 func (sn *snapshot) bestParagraphsHave(ranked []scored, has func(string) bool) bool {
-	seen := 0
-	for i, r := range ranked {
-		if i > 0 && r.doc == ranked[i-1].doc {
-			continue
-		}
-		if seen++; seen > 3 {
-			break
-		}
-		d := sn.docs[r.doc]
+	for _, doc := range bestDocs(ranked, 3) {
+		d := sn.docs[doc]
 		if has(sn.stories[d.story].Paragraphs[d.pix.para].Text) {
 			return true
 		}
 	}
 	return false
+}
+
+// bestDocs returns the first n distinct paragraphs of a ranking of
+// sentences.
+func bestDocs(ranked []scored, n int) []int32 {
+	var out []int32
+	for _, r := range ranked {
+		if len(out) == n {
+			break
+		}
+		if !slices.Contains(out, r.doc) {
+			out = append(out, r.doc)
+		}
+	}
+	return out
 }
 
 var (

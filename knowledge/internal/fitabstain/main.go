@@ -206,19 +206,7 @@ func collect() ([]example, error) {
 	}
 	// Each training story alone.
 	for _, id := range train {
-		dir, err := os.MkdirTemp("", "fitabstain")
-		if err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(dir)
-		src, err := os.ReadFile(filepath.Join(corpus, "stories", id+".txt"))
-		if err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(filepath.Join(dir, id+".txt"), src, 0o644); err != nil {
-			return nil, err
-		}
-		lib, err := knowledge.LoadDir(dir)
+		lib, err := library(corpus, id)
 		if err != nil {
 			return nil, err
 		}
@@ -229,21 +217,7 @@ func collect() ([]example, error) {
 		out = append(out, run(lib, id, qs)...)
 	}
 	// The training stories as one library.
-	dir, err := os.MkdirTemp("", "fitabstain")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	for _, id := range train {
-		src, err := os.ReadFile(filepath.Join(corpus, "stories", id+".txt"))
-		if err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(filepath.Join(dir, id+".txt"), src, 0o644); err != nil {
-			return nil, err
-		}
-	}
-	lib, err := knowledge.LoadDir(dir)
+	lib, err := library(corpus, train...)
 	if err != nil {
 		return nil, err
 	}
@@ -293,6 +267,19 @@ func collect() ([]example, error) {
 	}
 	out = append(out, run(port, "port", pq)...)
 	return out, nil
+}
+
+// library loads the corpus stories with the given ids as one library.
+func library(corpus string, ids ...string) (*knowledge.Library, error) {
+	var stories []*knowledge.Story
+	for _, id := range ids {
+		s, err := knowledge.ReadFile(filepath.Join(corpus, "stories", id+".txt"))
+		if err != nil {
+			return nil, err
+		}
+		stories = append(stories, s)
+	}
+	return knowledge.NewLibrary(stories...)
 }
 
 func run(lib *knowledge.Library, group string, qs []question) []example {
