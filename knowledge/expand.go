@@ -421,6 +421,11 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 		if qt.name && !qt.known && w == 1 && t.Cap && !lexInWordNet(lw) && !hasKnownNeighbour(sn, toks, i) &&
 			!slices.ContainsFunc(qt.alts, func(a alt) bool { return a.strength >= 0.7 }) {
 			qr.unknownNames++
+		} else if w == 1 && !t.Cap && i > 0 && sn.strangerPair(toks[i-1], t) {
+			// Typed in lower case, a first name and a surname read as two
+			// words in no story and no dictionary side by side ("what did
+			// viktor orban say").
+			qr.unknownNames++
 		}
 		qr.terms = append(qr.terms, qt)
 	}
@@ -640,4 +645,19 @@ func focusOf(text string, toks []token, terms []qterm) []int {
 		}
 	}
 	return out
+}
+
+// strangerPair reports whether two adjacent lower-case question words are
+// both unknown to the stories and to WordNet, as a person's first name and
+// surname the stories never mention are.
+func (sn *snapshot) strangerPair(a, b token) bool {
+	stranger := func(t token) bool {
+		w := t.Lower
+		if t.Cap || len(w) < 3 || !isAlpha(w) || isStop(w) || lexInWordNet(w) {
+			return false
+		}
+		_, inStory := sn.vocab[w]
+		return !inStory
+	}
+	return stranger(a) && stranger(b)
 }
