@@ -414,8 +414,10 @@ func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
 		qr.kind = qWhen // an age, not a duration
 	case may("how ") && howLongRe.MatchString(q):
 		qr.kind = qHowLong
-	case may("how old", "what age"):
-		qr.kind = qHowMany
+	case may("how old", "what age", "how far", "how big", "how large", "how tall", "how high", "how deep", "how fast"):
+		qr.kind = qHowMany // a measure: a number answers
+	case may("how soon"):
+		qr.kind = qWhen
 	case may("how ", "what ") && howManyRe.MatchString(q):
 		qr.kind = qHowMany
 	case may("why", "what ", "reason") && whyRe.MatchString(q):
