@@ -281,6 +281,8 @@ type AnswerOptions struct {
 	Context string
 	// Partial, if set, receives the checked summary as it grows.
 	Partial func(text string)
+	// Step, if set, is told each stage of a summary as it happens.
+	Step func(Step)
 }
 
 // Answer answers one question without a chat message around it: the CLI's
@@ -311,7 +313,7 @@ func (h *Handler) Answer(ctx context.Context, question string, opts AnswerOption
 		}
 		return quoteReply, nil
 	}
-	return h.summarize(ctx, q, ask, quoteReply, opts.Partial), nil
+	return h.summarize(ctx, q, ask, quoteReply, opts.Partial, opts.Step), nil
 }
 
 // answer handles an ask message: thread context in, thread context out.
@@ -325,6 +327,13 @@ func (h *Handler) answer(ctx context.Context, m Message, q string, w ReplyWriter
 		opts.Partial = func(text string) {
 			if err := pw.WritePartial(ctx, text); err != nil {
 				h.log.Warn("partial reply failed", "platform", m.Platform, "message", m.ID, "err", err)
+			}
+		}
+	}
+	if sw, ok := w.(StepWriter); ok {
+		opts.Step = func(s Step) {
+			if err := sw.WriteStep(ctx, s); err != nil {
+				h.log.Warn("showing a step failed", "platform", m.Platform, "message", m.ID, "step", s.ID, "err", err)
 			}
 		}
 	}
@@ -398,7 +407,7 @@ func (h *Handler) quoteReply(a knowledge.Answer) Reply {
 func (h *Handler) quote(story string, paragraph int, text, speaker string) Quote {
 	q := Quote{Text: text, Speaker: speaker, Story: story, Paragraph: paragraph}
 	if s := h.cfg.Library.Story(story); s != nil {
-		q.Outlet, q.Date, q.URL = s.Outlet, s.Date, s.URL
+		q.Outlet, q.Date, q.URL, q.Headline = s.Outlet, s.Date, s.URL, s.Title
 	}
 	return q
 }

@@ -78,6 +78,7 @@ type Quote struct {
 	Outlet    string
 	Date      time.Time // the story's publication date; zero if unknown
 	URL       string    // the story's source link; empty if unknown
+	Headline  string    // the story's title; empty if unknown
 }
 
 // Citation renders the quote's reference the way every adapter shows it:
@@ -114,6 +115,9 @@ type Reply struct {
 	// Note is a short remark shown under the answer ("quoted from the story",
 	// "the LLM was unavailable, so these are the story's own words").
 	Note string
+	// Checked is the verdict of the checks on a summary ("Checked 3
+	// quotations against the story: 3 verbatim"); empty in quote mode.
+	Checked string
 }
 
 // ReplyWriter delivers a Reply to wherever the Message came from. Adapters

@@ -50,16 +50,27 @@ type promptPassage struct {
 // summarize asks the LLM for a cited summary of the retrieved paragraphs
 // and checks it before anyone sees it. Whatever goes wrong, the user gets
 // an answer: the quote-mode reply, with a note saying why.
-func (h *Handler) summarize(ctx context.Context, q string, ask knowledge.AskOptions, fallback Reply, partial func(string)) Reply {
+//
+// step, if set, is told each stage as it happens (see Step): the
+// paragraphs retrieved, the LLM writing, and the verdict of the checks.
+func (h *Handler) summarize(ctx context.Context, q string, ask knowledge.AskOptions, fallback Reply, partial func(string), step func(Step)) Reply {
+	if step == nil {
+		step = func(Step) {}
+	}
 	passages, err := h.cfg.Library.Retrieve(q, h.cfg.MaxPromptParagraphs, ask)
 	if err != nil || len(passages) == 0 {
 		return fallback
 	}
 	pp := labelPassages(passages)
+	step(retrievedStep(pp))
 	key := h.cacheKey(q, ask, passages)
 	if r, ok := h.cache.get(key); ok {
+		step(Step{ID: StepSummarise, Title: "Summarised earlier", Status: StepDone})
 		if partial != nil {
 			partial(r.Text)
+		}
+		if r.Checked != "" {
+			step(Step{ID: StepCheck, Title: r.Checked, Status: StepDone})
 		}
 		return r
 	}
@@ -80,6 +91,7 @@ func (h *Handler) summarize(ctx context.Context, q string, ask knowledge.AskOpti
 
 	ctx, cancel := context.WithTimeout(ctx, h.cfg.LLMTimeout)
 	defer cancel()
+	step(Step{ID: StepSummarise, Title: "Summarising", Status: StepRunning})
 	var stream func(string)
 	if partial != nil {
 		var mu sync.Mutex
@@ -101,6 +113,7 @@ func (h *Handler) summarize(ctx context.Context, q string, ask knowledge.AskOpti
 		h.cfg.Observer.LLMCall(err, comp.PromptTokens, comp.CompletionTokens)
 	}
 	if err != nil {
+		step(Step{ID: StepSummarise, Title: "Summary unavailable: answering with the story's own words", Status: StepFailed})
 		if errors.Is(err, ErrLLMAuth) {
 			if h.llmDisabled.CompareAndSwap(false, true) {
 				h.log.Error("the LLM rejected the API key: set OPENAI_API_KEY (llm.api_key) correctly; answering in quote mode until the configuration changes", "err", err)
@@ -116,6 +129,7 @@ func (h *Handler) summarize(ctx context.Context, q string, ask knowledge.AskOpti
 		model = h.cfg.Model
 	}
 	h.log.Info("LLM summary", "model", model, "prompt_tokens", comp.PromptTokens, "completion_tokens", comp.CompletionTokens)
+	step(Step{ID: StepSummarise, Title: "Summarised by " + model, Status: StepDone})
 
 	text := strings.TrimSpace(comp.Text)
 	if strings.Contains(strings.ToUpper(text), notInStory) {
@@ -129,14 +143,19 @@ func (h *Handler) summarize(ctx context.Context, q string, ask knowledge.AskOpti
 		h.cache.put(key, r)
 		return r
 	}
+	step(Step{ID: StepCheck, Title: "Checking citations against the story", Status: StepRunning})
+	audit := checkQuotations(text, pp)
 	checked, cites := h.verify(text, pp)
 	if checked == "" {
+		step(Step{ID: StepCheck, Title: audit.Title() + ": nothing left to show, answering with the story's own words",
+			Status: StepFailed, Details: audit.Details()})
 		h.log.Warn("LLM summary failed verification; answering in quote mode", "model", model)
 		fallback.Note = "quoted from the story (the summary could not be checked against the story)"
 		return fallback
 	}
 	r := Reply{Kind: KindAnswer, Question: q, Text: checked, Mode: ModeSummary, Model: model,
-		Note: fmt.Sprintf("summary by %s, checked against the story", model)}
+		Note: fmt.Sprintf("summary by %s, checked against the story", model), Checked: audit.Title()}
+	step(Step{ID: StepCheck, Title: audit.Title(), Status: StepDone, Details: audit.Details()})
 	for _, c := range cites {
 		r.Quotes = append(r.Quotes, h.quote(c.Story, c.Paragraph, c.Quote, c.Speaker))
 	}

@@ -27,10 +27,13 @@ type Config struct {
 	Digests []DigestConfig `yaml:"digests"`
 	Limits  LimitsConfig   `yaml:"limits"`
 	// Admins may add stories from chat: "slack:U123", "discord:1234".
-	Admins  []string      `yaml:"admins"`
-	Store   StoreConfig   `yaml:"store"`
-	HTTP    HTTPConfig    `yaml:"http"`
-	Logging LoggingConfig `yaml:"logging"`
+	Admins []string    `yaml:"admins"`
+	Store  StoreConfig `yaml:"store"`
+	// Database moves the store and the queue to PostgreSQL.
+	Database DatabaseConfig `yaml:"database"`
+	Queue    QueueConfig    `yaml:"queue"`
+	HTTP     HTTPConfig     `yaml:"http"`
+	Logging  LoggingConfig  `yaml:"logging"`
 }
 
 // StoriesConfig says where stories come from.
@@ -127,6 +130,27 @@ type StoreConfig struct {
 	LogQuestionText bool   `yaml:"log_question_text"`
 }
 
+// DatabaseConfig names a PostgreSQL database shared by several replicas.
+// Empty, the store and the queue live in store.path (SQLite).
+type DatabaseConfig struct {
+	// URL is postgres://user@host:5432/db (STORYBOT_DATABASE_URL). Keep
+	// the password out of it: pgx reads PGPASSWORD and ~/.pgpass.
+	URL string `yaml:"url"`
+}
+
+// QueueConfig tunes the durable inbox every acknowledged event goes
+// through.
+type QueueConfig struct {
+	// MaxAge is how old an unanswered event may get before it is dropped.
+	MaxAge Duration `yaml:"max_age"`
+	// Workers is how many events are answered at once.
+	Workers int `yaml:"workers"`
+	// JobTimeout bounds one try at answering, from when it starts.
+	JobTimeout Duration `yaml:"job_timeout"`
+	// MaxBacklog is the queue depth above which /readyz says not ready.
+	MaxBacklog int `yaml:"max_backlog"`
+}
+
 // HTTPConfig configures the health, metrics and webhook server.
 type HTTPConfig struct {
 	Addr            string   `yaml:"addr"`
@@ -152,7 +176,9 @@ func Default() Config {
 		Discord: DiscordConfig{Gateway: true},
 		Limits: LimitsConfig{PerUser: Rate{N: 10, Per: time.Minute}, PerChannel: Rate{N: 30, Per: time.Minute},
 			MaxQuestionLen: 2000},
-		Store:   StoreConfig{Path: "storybot.db", LogQuestionText: true},
+		Store: StoreConfig{Path: "storybot.db", LogQuestionText: true},
+		Queue: QueueConfig{MaxAge: Duration(10 * time.Minute), Workers: 32, JobTimeout: Duration(2 * time.Minute),
+			MaxBacklog: 1000},
 		HTTP:    HTTPConfig{Addr: "127.0.0.1:8080", ShutdownTimeout: Duration(10 * time.Second)},
 		Logging: LoggingConfig{Level: "info", Format: "auto"},
 	}
@@ -183,6 +209,7 @@ var EnvVars = []EnvVar{
 	{"DISCORD_PUBLIC_KEY", "discord.public_key", true},
 	{"DISCORD_API_URL", "discord.api_url", false},
 	{"STORYBOT_DB", "store.path", false},
+	{"STORYBOT_DATABASE_URL", "database.url", false},
 	{"STORYBOT_HTTP_ADDR", "http.addr", false},
 	{"STORYBOT_LOG_LEVEL", "logging.level", false},
 }
@@ -291,6 +318,7 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 	set("DISCORD_PUBLIC_KEY_FILE", &c.Discord.PublicKeyFile)
 	set("DISCORD_API_URL", &c.Discord.APIURL)
 	set("STORYBOT_DB", &c.Store.Path)
+	set("STORYBOT_DATABASE_URL", &c.Database.URL)
 	set("STORYBOT_HTTP_ADDR", &c.HTTP.Addr)
 	set("STORYBOT_LOG_LEVEL", &c.Logging.Level)
 	// Slack in HTTP mode is what a signing secret without an app token means.
@@ -492,6 +520,21 @@ func (c Config) Validate() error {
 	}
 	if c.Store.Path == "" {
 		bad("store.path", "required")
+	}
+	if u := c.Database.URL; u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+		bad("database.url", "must start with postgres:// or postgresql://")
+	}
+	if c.Queue.MaxAge.D() <= 0 {
+		bad("queue.max_age", "must be positive")
+	}
+	if c.Queue.Workers < 1 {
+		bad("queue.workers", "must be at least 1")
+	}
+	if c.Queue.JobTimeout.D() <= 0 {
+		bad("queue.job_timeout", "must be positive")
+	}
+	if c.Queue.MaxBacklog < 1 {
+		bad("queue.max_backlog", "must be at least 1")
 	}
 	if c.HTTP.Addr == "" {
 		bad("http.addr", "required")

@@ -73,6 +73,10 @@ type Options struct {
 	// OnEvent, if set, is called with one of the Event* kinds as things
 	// happen, for metrics. It is called from many goroutines.
 	OnEvent func(kind string)
+	// Dedupe, if set, remembers interaction ids across restarts and
+	// replicas, so an interaction delivered more than once is answered
+	// once.
+	Dedupe bot.Deduper
 }
 
 // Kinds reported to Options.OnEvent.
@@ -85,6 +89,7 @@ const (
 	EventRejected    = "rejected"     // an HTTP interaction failed signature or age checks
 	EventFeedback    = "feedback"     // a 👍/👎 click was recorded
 	EventError       = "error"        // answering or delivering failed
+	EventDuplicate   = "duplicate"    // an interaction already answered was dropped
 )
 
 // Intents is the gateway intents the adapter asks for. MessageContent is
@@ -125,6 +130,7 @@ type session interface {
 	InteractionResponseEdit(i *discordgo.Interaction, newresp *discordgo.WebhookEdit, options ...discordgo.RequestOption) (*discordgo.Message, error)
 	FollowupMessageCreate(i *discordgo.Interaction, wait bool, data *discordgo.WebhookParams, options ...discordgo.RequestOption) (*discordgo.Message, error)
 	ApplicationCommandBulkOverwrite(appID string, guildID string, commands []*discordgo.ApplicationCommand, options ...discordgo.RequestOption) ([]*discordgo.ApplicationCommand, error)
+	ChannelTyping(channelID string, options ...discordgo.RequestOption) error
 }
 
 // Adapter is a running connection between one Discord application and a

@@ -118,6 +118,9 @@ func (r *restResponder) respond(ctx context.Context, resp *discordgo.Interaction
 // the background. It never panics on odd input; anything it does not
 // understand gets a short ephemeral explanation.
 func (a *Adapter) onInteraction(parent context.Context, i *discordgo.Interaction, resp responder) {
+	if a.duplicate(parent, i, resp) {
+		return
+	}
 	a.dispatch(parent, "interaction", func(ctx context.Context) {
 		switch i.Type {
 		case discordgo.InteractionApplicationCommand:
@@ -291,6 +294,7 @@ type interactionWriter struct {
 	state       int // stateNew, stateDeferred, stateAnswered
 	nextPartial time.Time
 	wrote       bool
+	steps       stepLog // the steps of an LLM answer shown so far: steps.go
 }
 
 const (
@@ -417,4 +421,36 @@ func (w *interactionWriter) WritePartial(ctx context.Context, text string) error
 	next, err := partialBackoff(a, err, now)
 	w.nextPartial = next
 	return err
+}
+
+// duplicate reports whether i was seen before (Options.Dedupe), and then
+// acknowledges it over HTTP without answering again. Autocomplete is
+// never a duplicate worth remembering. When the ids cannot be checked
+// the interaction is answered: twice is better than never.
+func (a *Adapter) duplicate(ctx context.Context, i *discordgo.Interaction, resp responder) bool {
+	if a.opts.Dedupe == nil || i.ID == "" || i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+		return false
+	}
+	first, err := a.opts.Dedupe.FirstTime(ctx, bot.PlatformDiscord, "interaction:"+i.ID)
+	if err != nil {
+		a.log.Warn("discord: could not check the interaction id; answering it", "interaction", i.ID, "err", err)
+		return false
+	}
+	if first {
+		return false
+	}
+	a.log.Info("discord: dropping an interaction already answered", "interaction", i.ID)
+	a.event(EventDuplicate)
+	if hr, ok := resp.(*httpResponder); ok {
+		// The HTTP request still needs a response; an empty deferral
+		// shows nothing new. (respond would wait for it to be sent, and
+		// the caller sends it only after this returns.)
+		hr.mu.Lock()
+		if !hr.done {
+			hr.done = true
+			hr.ch <- a.fallbackResponse(i)
+		}
+		hr.mu.Unlock()
+	}
+	return true
 }

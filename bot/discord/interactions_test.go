@@ -1,12 +1,14 @@
 package discord
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -139,8 +141,8 @@ func TestLLMAnswerIsDeferredThenEditedInPlace(t *testing.T) {
 			partials = append(partials, final.Content)
 		}
 	}
-	if len(partials) == 0 || !strings.Contains(partials[0], "put on hold") {
-		t.Errorf("partials %q: want the text growing in place", partials)
+	if len(partials) == 0 || !strings.Contains(partials[0], "Retrieved ¶4") || !strings.Contains(strings.Join(partials, "\n"), "put on hold") {
+		t.Errorf("partials %q: want the steps, then the text growing in place", partials)
 	}
 	wantText(t, final, "put on hold", "summary by fake-model", holdCitation)
 	hs.idle(t)
@@ -265,4 +267,50 @@ func TestHTTPInteractionThatStreamsIsDeferredInTheResponse(t *testing.T) {
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// memoryDedupe is a bot.Deduper in memory.
+type memoryDedupe struct {
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+func (d *memoryDedupe) FirstTime(_ context.Context, p bot.Platform, key string) (bool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.seen[string(p)+key] {
+		return false, nil
+	}
+	d.seen[string(p)+key] = true
+	return true, nil
+}
+
+func TestTheSameSignedInteractionSentThreeTimesIsAnsweredOnce(t *testing.T) {
+	t.Parallel()
+	keys := discordtest.NewKeyPair(t)
+	hs := newHarness(t, harnessOptions{noStart: true,
+		opts: Options{HTTPOnly: true, PublicKey: keys.PublicKeyHex(), Dedupe: &memoryDedupe{seen: map[string]bool{}}}})
+	srv := httptest.NewServer(hs.a.InteractionsHandler())
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { hs.idle(t) })
+	url := srv.URL + InteractionsPath
+
+	body, _ := json.Marshal(hs.fake.Prepare(discordtest.SlashCommand("quote", discordtest.Option{Name: "who", Value: "Peskov"})).Payload())
+	answers := 0
+	for n := range 3 {
+		code, resp := do(t, keys.NewSignedRequestBody(t, url, body, time.Now()))
+		if code != http.StatusOK {
+			t.Fatalf("delivery %d: status %d", n+1, code)
+		}
+		if strings.Contains(mustJSON(resp), peskovQuote) {
+			answers++
+		}
+	}
+	hs.idle(t)
+	if answers != 1 {
+		t.Errorf("answered %d times, want once", answers)
+	}
+	if n := hs.events.count(EventDuplicate); n != 2 {
+		t.Errorf("%d duplicate events, want 2", n)
+	}
 }

@@ -43,6 +43,7 @@ func (a *Adapter) onMessageCreate(_ *discordgo.Session, ev *discordgo.MessageCre
 			}
 			return
 		}
+		a.typing(ctx, m.ChannelID) // "storybot is typing…" while it answers: steps.go
 		a.answer(ctx, msg, w)
 	})
 }
@@ -89,6 +90,7 @@ type messageWriter struct {
 	placeholder string
 	nextPartial time.Time
 	wrote       bool
+	steps       stepLog // the steps of an LLM answer shown so far: steps.go
 }
 
 func (a *Adapter) newMessageWriter(m *discordgo.Message) *messageWriter {

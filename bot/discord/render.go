@@ -66,7 +66,14 @@ func render(r bot.Reply, o renderOptions) []outMessage {
 			pieces = append(pieces, p)
 		}
 	}
-	for _, q := range r.QuotesToShow() {
+	quotes := r.QuotesToShow()
+	var fields []*discordgo.MessageEmbedField
+	if r.Kind == bot.KindAnswer && r.Mode == bot.ModeSummary {
+		// A summary's citations are embed fields, one per paragraph,
+		// each with the quoted sentence and the source link.
+		fields, quotes = citationFields(quotes), nil
+	}
+	for _, q := range quotes {
 		pieces = append(pieces, quotePieces(q, maxDescription)...)
 	}
 	if len(pieces) == 0 {
@@ -91,6 +98,9 @@ func render(r bot.Reply, o renderOptions) []outMessage {
 	embeds := make([]*discordgo.MessageEmbed, len(descs))
 	for i, d := range descs {
 		embeds[i] = &discordgo.MessageEmbed{Description: d, Color: embedColor}
+	}
+	if len(fields) > 0 {
+		embeds = append(embeds, &discordgo.MessageEmbed{Title: "Citations", Fields: fields, Color: embedColor})
 	}
 	first, last := embeds[0], embeds[len(embeds)-1]
 	if answerLike {
@@ -129,7 +139,52 @@ func embedLen(e *discordgo.MessageEmbed) int {
 	if e.Footer != nil {
 		n += utf8.RuneCountInString(e.Footer.Text)
 	}
+	for _, f := range e.Fields {
+		n += utf8.RuneCountInString(f.Name) + utf8.RuneCountInString(f.Value)
+	}
 	return n
+}
+
+// Embed field limits: Discord's, and our caps so the citations embed
+// stays well inside a message's 6,000 characters.
+const (
+	maxFieldName   = 256
+	maxFieldValue  = 1024
+	maxFields      = 10
+	maxFieldsTotal = 3000
+)
+
+// citationFields renders each distinct cited paragraph as an embed field:
+// "¶4 · CNN · 2025-10-21" over the quoted sentence, with the source link.
+func citationFields(quotes []bot.Quote) []*discordgo.MessageEmbedField {
+	var out []*discordgo.MessageEmbedField
+	seen := map[string]bool{}
+	total := 0
+	for _, q := range quotes {
+		text := strings.Join(strings.Fields(q.Text), " ")
+		key := q.Story + "#" + strconv.Itoa(q.Paragraph)
+		if text == "" || seen[key] || len(out) == maxFields {
+			continue
+		}
+		seen[key] = true
+		name := q.Citation()
+		if q.Speaker != "" {
+			name += " · " + q.Speaker
+		}
+		name = truncateWords(name, maxFieldName)
+		link := ""
+		if u := sourceURL([]bot.Quote{q}); u != "" && !strings.ContainsAny(u, "()<> ") {
+			link = "\n[source](" + u + ")"
+		}
+		value := "> " + truncateWords(escape(text), maxFieldValue-len([]rune(link))-4) + link
+		n := utf8.RuneCountInString(name) + utf8.RuneCountInString(value)
+		if total+n > maxFieldsTotal {
+			break
+		}
+		total += n
+		out = append(out, &discordgo.MessageEmbedField{Name: name, Value: value})
+	}
+	return out
 }
 
 // quotePieces renders a quote as "> " lines and its attribution
@@ -186,6 +241,9 @@ func footerText(r bot.Reply) string {
 	note := strings.TrimSpace(r.Note)
 	if mode != "" {
 		parts = append(parts, mode)
+	}
+	if c := strings.TrimSpace(r.Checked); c != "" {
+		parts = append(parts, c)
 	}
 	if note != "" {
 		parts = append(parts, note)

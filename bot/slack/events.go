@@ -19,18 +19,20 @@ type delivery struct {
 }
 
 // onEventsAPI decides what to do with an Events API callback and starts
-// the answer in the background. It does no I/O, so callers can acknowledge
-// right after it returns. retry is Slack's redelivery number (0 first).
-func (a *Adapter) onEventsAPI(ctx context.Context, ev slackevents.EventsAPIEvent, retry int) {
+// the answer in the background, or, with an Inbox, queues it durably. It
+// returns an error only when queueing failed: the event must then not be
+// acknowledged, so that Slack sends it again. retry is Slack's redelivery
+// number (0 first).
+func (a *Adapter) onEventsAPI(ctx context.Context, ev slackevents.EventsAPIEvent, retry int) error {
 	switch ev.Type {
 	case slackevents.CallbackEvent:
 	case slackevents.AppRateLimited:
 		a.log.Warn("slack is rate limiting this app's events", "team", ev.TeamID)
-		return
+		return nil
 	default:
 		a.log.Info("slack: dropping unexpected Events API type", "type", ev.Type)
 		a.event(EventMalformed)
-		return
+		return nil
 	}
 	cb, _ := ev.Data.(*slackevents.EventsAPICallbackEvent)
 	eventID := ""
@@ -43,10 +45,13 @@ func (a *Adapter) onEventsAPI(ctx context.Context, ev slackevents.EventsAPIEvent
 			}
 		}
 	}
-	if eventID != "" && !a.seen.add("event:"+eventID) {
+	// With an Inbox the queue's unique key is the dedupe, across restarts
+	// and replicas; remembering the id here would drop Slack's redelivery
+	// of an event that could not be queued.
+	if a.opts.Inbox == nil && eventID != "" && !a.seen.add("event:"+eventID) {
 		a.log.Info("slack: dropping redelivered event", "event_id", eventID, "retry", retry)
 		a.event(EventDuplicate)
-		return
+		return nil
 	}
 	if retry > 0 {
 		a.log.Info("slack: answering a redelivered event seen for the first time", "event_id", eventID, "retry", retry)
@@ -59,23 +64,31 @@ func (a *Adapter) onEventsAPI(ctx context.Context, ev slackevents.EventsAPIEvent
 		d, ok = a.fromMention(ev.TeamID, e)
 	case *slackevents.MessageEvent:
 		d, ok = a.fromMessage(ev.TeamID, e)
+	case *slackevents.AssistantThreadStartedEvent, *slackevents.AssistantThreadContextChangedEvent:
+		a.onAssistantEvent(ctx, ev.TeamID, e) // greeting and suggested prompts: assistant.go
+		return nil
 	default:
 		a.log.Debug("slack: ignoring event type", "type", ev.InnerEvent.Type, "event_id", eventID)
-		return
+		return nil
 	}
 	if !ok {
-		return
+		return nil
 	}
 	// A mention in a channel arrives twice, as app_mention and as message;
 	// the message key answers it once whichever comes first.
-	if !a.seen.add("msg:" + d.channel + ":" + d.msg.ID) {
+	msgKey := "msg:" + d.channel + ":" + d.msg.ID
+	if a.opts.Inbox != nil {
+		return a.enqueue(ctx, jobThread, msgKey, jobPayload{Message: d.msg, Channel: d.channel, ThreadTS: d.threadTS})
+	}
+	if !a.seen.add(msgKey) {
 		a.event(EventDuplicate)
-		return
+		return nil
 	}
 	a.log.Debug("slack: answering", "channel", d.channel, "thread", d.threadTS, "user", d.msg.User, "event_id", eventID)
 	a.dispatch(ctx, "event", func(ctx context.Context) {
-		a.answer(ctx, d.msg, a.newThreadWriter(d.channel, d.threadTS))
+		a.answer(ctx, d.msg, a.writerFor(ctx, d)) // assistant threads: see assistant.go
 	})
+	return nil
 }
 
 // fromMention turns an app_mention into a question answered in the
@@ -134,11 +147,13 @@ func (a *Adapter) fromMessage(team string, e *slackevents.MessageEvent) (deliver
 func threadKey(channel, threadTS string) string { return channel + "/" + threadTS }
 
 // onSlashCommand starts answering a slash command through its
-// response_url. dedupeKey is the Socket Mode envelope id ("" over HTTP).
-func (a *Adapter) onSlashCommand(ctx context.Context, cmd slackapi.SlashCommand, dedupeKey string) {
+// response_url, or queues it (keyed by trigger_id) when there is an
+// Inbox; an error means queueing failed and the command must not be
+// acknowledged. dedupeKey is the Socket Mode envelope id ("" over HTTP).
+func (a *Adapter) onSlashCommand(ctx context.Context, cmd slackapi.SlashCommand, dedupeKey string) error {
 	if dedupeKey != "" && !a.seen.add("envelope:"+dedupeKey) {
 		a.event(EventDuplicate)
-		return
+		return nil
 	}
 	name, known := a.commands[cmd.Command]
 	if !known {
@@ -148,14 +163,23 @@ func (a *Adapter) onSlashCommand(ctx context.Context, cmd slackapi.SlashCommand,
 	if cmd.ResponseURL == "" || !a.allowedResponseURL(cmd.ResponseURL) {
 		a.log.Warn("slack: slash command without a usable response_url", "command", cmd.Command, "channel", cmd.ChannelID)
 		a.event(EventMalformed)
-		return
+		return nil
 	}
 	botUser, _ := a.identity()
 	m := bot.Message{ID: cmd.TriggerID, Platform: bot.PlatformSlack, Workspace: cmd.TeamID, Channel: cmd.ChannelID,
 		User: cmd.UserID, Text: plainText(cmd.Text, botUser), Command: name,
 		DM: cmd.ChannelName == "directmessage" || strings.HasPrefix(cmd.ChannelID, "D"), Raw: cmd}
+	if a.opts.Inbox != nil && cmd.TriggerID != "" {
+		err := a.enqueue(ctx, jobSlash, "cmd:"+cmd.TriggerID,
+			jobPayload{Message: m, ResponseURL: cmd.ResponseURL, Ephemeral: a.opts.Ephemeral})
+		if err != nil && dedupeKey != "" {
+			a.seen.forget("envelope:" + dedupeKey)
+		}
+		return err
+	}
 	w := &responseWriter{a: a, url: cmd.ResponseURL, ephemeral: a.opts.Ephemeral}
 	a.dispatch(ctx, "slash command", func(ctx context.Context) { a.answer(ctx, m, w) })
+	return nil
 }
 
 // onInteraction records 👍/👎 clicks. dedupeKey is the Socket Mode
@@ -170,10 +194,10 @@ func (a *Adapter) onInteraction(ctx context.Context, cb slackapi.InteractionCall
 		return
 	}
 	for _, act := range cb.ActionCallback.BlockActions {
-		if act == nil || (act.ActionID != actionHelpful && act.ActionID != actionNotHelpful) {
+		helpful, q, ans, isFeedback, err := feedbackOf(act) // our buttons or Slack's feedback_buttons
+		if !isFeedback {
 			continue
 		}
-		q, ans, err := decodeFeedback(act.Value)
 		if err != nil {
 			a.log.Warn("slack: feedback button with an unreadable value", "err", err)
 			a.event(EventMalformed)
@@ -188,7 +212,7 @@ func (a *Adapter) onInteraction(ctx context.Context, cb slackapi.InteractionCall
 			channel = cb.Container.ChannelID
 		}
 		f := bot.Feedback{Platform: bot.PlatformSlack, Channel: channel, User: cb.User.ID, MessageID: msgTS,
-			Question: q, Answer: ans, Helpful: act.ActionID == actionHelpful, At: a.now()}
+			Question: q, Answer: ans, Helpful: helpful, At: a.now()}
 		responseURL := cb.ResponseURL
 		a.dispatch(ctx, "feedback", func(ctx context.Context) {
 			if err := a.h.RecordFeedback(ctx, f); err != nil {

@@ -104,7 +104,12 @@ func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	retry, _ := strconv.Atoi(r.Header.Get("X-Slack-Retry-Num"))
-	a.onEventsAPI(a.baseContext(), ev, retry)
+	if err := a.onEventsAPI(a.baseContext(), ev, retry); err != nil {
+		// Not acknowledged: Slack sends it again (to another replica, or to
+		// this one once the database is back).
+		http.Error(w, "could not queue the event", http.StatusServiceUnavailable)
+		return
+	}
 	w.WriteHeader(http.StatusOK)
 }
 
@@ -121,7 +126,10 @@ func (a *Adapter) serveCommands(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad slash command", http.StatusBadRequest)
 		return
 	}
-	a.onSlashCommand(a.baseContext(), cmd, "")
+	if err := a.onSlashCommand(a.baseContext(), cmd, ""); err != nil {
+		http.Error(w, "could not queue the command", http.StatusServiceUnavailable)
+		return
+	}
 	// An empty 200 acknowledges without posting anything; the answer goes
 	// to the response_url.
 	w.WriteHeader(http.StatusOK)

@@ -25,6 +25,7 @@ var manifestTmpl = template.Must(template.New("manifest").Funcs(template.FuncMap
 // needs it (a comment in the manifest).
 var botScopes = []struct{ Name, Why string }{
 	{"app_mentions:read", "app_mention"},
+	{"assistant:write", "the assistant pane: status, suggested prompts, thread titles"},
 	{"channels:history", "message.channels: follow-ups in public threads"},
 	{"chat:write", "answers, placeholders and their updates"},
 	{"commands", "slash commands"},

@@ -72,6 +72,17 @@ type Options struct {
 	// OnEvent, if set, is called with one of the Event* kinds as things
 	// happen, for metrics. It is called from many goroutines.
 	OnEvent func(kind string)
+	// Inbox, if set, receives every event and slash command before it is
+	// acknowledged; the answer is then worked from the queue (WorkJob)
+	// rather than in memory. Marks then keeps a retried job from posting
+	// a reply twice.
+	Inbox bot.Inbox
+	Marks bot.DeliveryMarks
+	// ChannelStories maps a channel id to the story ids configured for it
+	// (a digest's stories); the assistant pane's suggested prompts use a
+	// channel's stories while the user is viewing it. Nil means every
+	// story everywhere.
+	ChannelStories map[string][]string
 }
 
 // Kinds reported to Options.OnEvent.
@@ -100,10 +111,14 @@ func DefaultCommands() map[string]string {
 
 // BotEvents is the Events API bot events the adapter acts on, as named in
 // the app manifest. app_mention starts a conversation in a channel;
-// message.im answers DMs; message.channels and message.groups let it
-// answer follow-ups in public and private threads it already answered in.
+// message.im answers DMs and the assistant pane; message.channels and
+// message.groups let it answer follow-ups in public and private threads it
+// already answered in; assistant_thread_started and
+// assistant_thread_context_changed greet the assistant pane and suggest
+// prompts.
 func BotEvents() []string {
-	return []string{"app_mention", "message.channels", "message.groups", "message.im"}
+	return []string{"app_mention", "assistant_thread_context_changed", "assistant_thread_started",
+		"message.channels", "message.groups", "message.im"}
 }
 
 // BotScopes is the OAuth bot scopes the adapter needs for BotEvents and
@@ -143,6 +158,8 @@ type Adapter struct {
 	log      *slog.Logger
 	client   *slackapi.Client
 	api      chatAPI
+	ai       assistantAPI    // the assistant pane and native streaming
+	assist   *assistantState // what the assistant pane remembers
 	socket   bool
 	commands map[string]string
 	apiHost  string
@@ -214,7 +231,7 @@ func New(h Handler, opts Options) (*Adapter, error) {
 	client := slackapi.New(opts.BotToken, copts...)
 
 	a := &Adapter{
-		h: h, opts: opts, log: log, client: client, api: client, socket: socket,
+		h: h, opts: opts, log: log, client: client, api: client, ai: client, socket: socket,
 		commands:     maps.Clone(commands),
 		apiHost:      hostOf(opts.APIURL),
 		now:          time.Now,
@@ -225,6 +242,7 @@ func New(h Handler, opts Options) (*Adapter, error) {
 	a.work = bot.NewWorkers(maxConcurrent, answerTimeout, log, func() { a.event(EventError) })
 	a.seen = newRecentSet(dedupeSize, dedupeTTL, a.clock)
 	a.threads = newRecentSet(threadSize, threadTTL, a.clock)
+	a.assist = newAssistantState(a)
 	return a, nil
 }
 

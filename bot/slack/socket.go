@@ -96,7 +96,9 @@ func (a *Adapter) onSocketEvent(ctx context.Context, sm socketClient, evt socket
 			a.event(EventMalformed)
 			return
 		}
-		a.onEventsAPI(ctx, ev, evt.Request.RetryAttempt)
+		if err := a.onEventsAPI(ctx, ev, evt.Request.RetryAttempt); err != nil {
+			return // not acknowledged: Slack sends it again
+		}
 		a.ack(sm, *evt.Request)
 	case socketmode.EventTypeSlashCommand:
 		cmd, ok := evt.Data.(slackapi.SlashCommand)
@@ -105,7 +107,9 @@ func (a *Adapter) onSocketEvent(ctx context.Context, sm socketClient, evt socket
 			a.event(EventMalformed)
 			return
 		}
-		a.onSlashCommand(ctx, cmd, evt.Request.EnvelopeID)
+		if err := a.onSlashCommand(ctx, cmd, evt.Request.EnvelopeID); err != nil {
+			return // not acknowledged: Slack sends it again
+		}
 		a.ack(sm, *evt.Request)
 	case socketmode.EventTypeInteractive:
 		cb, ok := evt.Data.(slackapi.InteractionCallback)

@@ -20,6 +20,7 @@ import (
 	"github.com/storybot/storybot/bot/slack"
 	"github.com/storybot/storybot/config"
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/queue"
 	"github.com/storybot/storybot/store"
 	"github.com/storybot/storybot/stories"
 )
@@ -130,6 +131,7 @@ type service struct {
 	handler    *bot.Handler
 	metrics    *metrics
 	store      *store.SQLite
+	queue      *queue.Queue
 	mux        *http.ServeMux
 	components []component
 	closers    []func() error
@@ -155,11 +157,19 @@ func newService(ctx context.Context, cfg config.Config, log *slog.Logger, e env)
 	}
 	s.store = st
 	s.closers = append(s.closers, st.Close)
+	q, err := s.openQueue(ctx)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	s.queue = q
+	s.closers = append(s.closers, q.Close)
 	if err := st.RecordLibrary(ctx, lib, time.Now()); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("recording story versions: %w", err)
 	}
 	if err := s.build(); err != nil {
+		q.Close()
 		st.Close()
 		return nil, err
 	}
@@ -232,6 +242,7 @@ func (s *service) build() error {
 	if watcher != nil {
 		s.components = append(s.components, component{name: "stories watcher", run: watcher.Run})
 	}
+	s.components = append(s.components, component{name: "queue", run: s.runQueue})
 	return nil
 }
 
@@ -314,10 +325,12 @@ func (s *service) addSlack() (*slack.Adapter, error) {
 		APIURL: c.APIURL, SocketMode: s.cfg.SlackSocketMode(), Commands: commands,
 		Ephemeral: c.Ephemeral, Logger: s.log, OnEvent: s.metrics.adapterEvent(bot.PlatformSlack),
 		ShutdownGrace: s.cfg.HTTP.ShutdownTimeout.D(),
+		Inbox:         s.queue, Marks: s.queue,
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.queue.Register(bot.PlatformSlack, a)
 	if !s.cfg.SlackSocketMode() {
 		s.mux.Handle("/slack/", a.HTTPHandler())
 	}
@@ -334,6 +347,7 @@ func (s *service) addDiscord() (*discord.Adapter, error) {
 		HTTPOnly: !c.Gateway || c.Token == "", Ephemeral: c.Ephemeral, Logger: s.log,
 		OnEvent:       s.metrics.adapterEvent(bot.PlatformDiscord),
 		ShutdownGrace: s.cfg.HTTP.ShutdownTimeout.D(),
+		Dedupe:        s.queue,
 	})
 	if err != nil {
 		return nil, err
@@ -415,7 +429,7 @@ func (s *service) serveHealth(w http.ResponseWriter, _ *http.Request) {
 
 // serveReady answers 200 only when stories are loaded and every platform
 // is connected, so a load balancer or Kubernetes waits for a usable bot.
-func (s *service) serveReady(w http.ResponseWriter, _ *http.Request) {
+func (s *service) serveReady(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	var missing []string
 	if len(s.lib.Stories()) == 0 {
@@ -430,6 +444,7 @@ func (s *service) serveReady(w http.ResponseWriter, _ *http.Request) {
 			missing = append(missing, line)
 		}
 	}
+	missing = append(missing, s.queueTrouble(r.Context())...)
 	if len(missing) > 0 {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		for _, m := range missing {

@@ -1,6 +1,8 @@
 // Package slacktest is an in-process fake of the parts of Slack that
 // storybot talks to: the Web API methods it calls (auth.test,
-// apps.connections.open, chat.postMessage, chat.update), response_url
+// apps.connections.open, chat.postMessage, chat.update, the streaming
+// chat.startStream/appendStream/stopStream and the assistant.threads.*
+// methods of the assistant pane), response_url
 // endpoints and a Socket Mode websocket. Tests push envelopes into the
 // socket and read what the bot sent back from the recorders, so the real
 // slack-go client is exercised end to end without reaching slack.com.
@@ -158,10 +160,16 @@ type Server struct {
 	unavailable atomic.Bool
 	refused     chan string
 
+	assistant chan AssistantCall
+	streams   chan StreamCall
+	failed    chan string
+
 	mu         sync.Mutex
 	rateLeft   int
 	retryAfter time.Duration
 	closing    bool
+	failing    map[string]string  // method → error code, set by Fail
+	open       map[string]*stream // streaming messages by ts
 	live       map[*websocket.Conn]struct{}
 	wsDone     sync.WaitGroup
 }
@@ -182,12 +190,19 @@ func New(t testing.TB) *Server {
 		live:      map[*websocket.Conn]struct{}{},
 
 		refused: make(chan string, recorderSize),
+
+		assistant: make(chan AssistantCall, recorderSize),
+		streams:   make(chan StreamCall, recorderSize),
+		failed:    make(chan string, recorderSize),
+		failing:   map[string]string{},
+		open:      map[string]*stream{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/auth.test", s.authTest)
 	mux.HandleFunc("/api/apps.connections.open", s.connectionsOpen)
 	mux.HandleFunc("/api/chat.postMessage", s.chatPostMessage)
 	mux.HandleFunc("/api/chat.update", s.chatUpdate)
+	s.registerAssistant(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"ok": false, "error": "unknown_method"})
 	})
@@ -346,6 +361,9 @@ func (s *Server) chatPostMessage(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"ok": false, "error": "invalid_auth"})
 		return
 	}
+	if s.refuse(w, "chat.postMessage") {
+		return
+	}
 	m := Message{Method: "chat.postMessage", Channel: r.PostForm.Get("channel"), Text: r.PostForm.Get("text"),
 		ThreadTS: r.PostForm.Get("thread_ts"), Blocks: rawBlocks(r.PostForm.Get("blocks")), Form: r.PostForm, At: time.Now()}
 	if after, limited := s.takeRateLimit(); limited {
@@ -492,10 +510,65 @@ func CheckMessage(text string, blocks json.RawMessage) error {
 					return fmt.Errorf("block %d: action_id over 255 characters", i)
 				}
 			}
+		case "card":
+			if err := checkCard(b); err != nil {
+				return fmt.Errorf("block %d: %w", i, err)
+			}
+		case "carousel":
+			els, _ := b["elements"].([]any)
+			if len(els) == 0 || len(els) > 10 {
+				return fmt.Errorf("block %d: carousel with %d cards (1–10 allowed)", i, len(els))
+			}
+			for j, e := range els {
+				em, _ := e.(map[string]any)
+				if em["type"] != "card" {
+					return fmt.Errorf("block %d: carousel element %d is %v, not a card", i, j, em["type"])
+				}
+				if err := checkCard(em); err != nil {
+					return fmt.Errorf("block %d card %d: %w", i, j, err)
+				}
+			}
+		case "context_actions":
+			els, _ := b["elements"].([]any)
+			if len(els) == 0 || len(els) > 5 {
+				return fmt.Errorf("block %d: context_actions with %d elements (1–5 allowed)", i, len(els))
+			}
+			for _, e := range els {
+				em, _ := e.(map[string]any)
+				switch em["type"] {
+				case "feedback_buttons":
+					for _, k := range []string{"positive_button", "negative_button"} {
+						btn, _ := em[k].(map[string]any)
+						if v, _ := btn["value"].(string); v == "" || len([]rune(v)) > 2000 {
+							return fmt.Errorf("block %d: feedback %s value empty or over 2,000 characters", i, k)
+						}
+					}
+				case "icon_button":
+				default:
+					return fmt.Errorf("block %d: context_actions element %v", i, em["type"])
+				}
+			}
 		case "header":
 			t, _ := b["text"].(map[string]any)
 			if txt, _ := t["text"].(string); txt == "" || len([]rune(txt)) > 150 {
 				return fmt.Errorf("block %d: header text empty or over 150 characters", i)
+			}
+		}
+	}
+	return nil
+}
+
+// checkCard applies a card block's limits: a title, and texts within
+// their lengths.
+func checkCard(b map[string]any) error {
+	title, _ := b["title"].(map[string]any)
+	if t, _ := title["text"].(string); t == "" || len([]rune(t)) > 150 {
+		return fmt.Errorf("card title empty or over 150 characters")
+	}
+	for _, k := range []string{"subtitle", "body", "subtext"} {
+		if o, ok := b[k].(map[string]any); ok {
+			if t, _ := o["text"].(string); t == "" || len([]rune(t)) > 3000 {
+				return fmt.Errorf("card %s empty or over 3,000 characters", k)
 			}
 		}
 	}
@@ -517,7 +590,7 @@ func blockTexts(raw json.RawMessage) []string {
 		case map[string]any:
 			// Fixed key order so texts read top to bottom the way Slack
 			// shows a block: its text, then fields, elements, accessory.
-			for _, k := range []string{"text", "fields", "elements", "accessory"} {
+			for _, k := range []string{"title", "subtitle", "text", "body", "subtext", "fields", "elements", "accessory"} {
 				if t, ok := x[k].(string); ok && k == "text" {
 					out = append(out, t)
 				} else if c, ok := x[k]; ok {
@@ -771,6 +844,9 @@ func (c SlashCommand) Form() url.Values {
 
 // BlockAction is a click on a button in a message the bot posted.
 type BlockAction struct {
+	// Type is the element clicked: "button" (the default) or
+	// "feedback_buttons" (Slack's native 👍/👎 in a context_actions block).
+	Type        string
 	ChannelID   string
 	UserID      string
 	MessageTS   string
@@ -782,6 +858,10 @@ type BlockAction struct {
 
 // Payload is the block_actions interaction payload.
 func (a BlockAction) Payload() map[string]any {
+	kind := a.Type
+	if kind == "" {
+		kind = "button"
+	}
 	return map[string]any{
 		"type":         "block_actions",
 		"team":         map[string]any{"id": TeamID, "domain": "fake"},
@@ -793,7 +873,7 @@ func (a BlockAction) Payload() map[string]any {
 		"container":    map[string]any{"type": "message", "message_ts": a.MessageTS, "channel_id": a.ChannelID},
 		"message":      map[string]any{"type": "message", "ts": a.MessageTS, "user": BotUserID, "bot_id": BotID},
 		"response_url": a.ResponseURL,
-		"actions": []any{map[string]any{"type": "button", "block_id": a.BlockID, "action_id": a.ActionID,
+		"actions": []any{map[string]any{"type": kind, "block_id": a.BlockID, "action_id": a.ActionID,
 			"value": a.Value, "action_ts": "1700000001.000001", "text": map[string]any{"type": "plain_text", "text": "x"}}},
 	}
 }

@@ -1,0 +1,187 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Job is an event the bot has acknowledged to its platform and must still
+// answer. It is written to a durable inbox before the acknowledgement, so
+// that a shutdown or a crash between the two loses nothing.
+type Job struct {
+	// Platform is the adapter that enqueued the job and works it.
+	Platform Platform
+	// Key is the platform's own id for the event (Slack event or message
+	// key, slash-command trigger_id, Discord interaction id). Two jobs with
+	// the same Platform and Key are one job.
+	Key string
+	// Kind tells the adapter how to read Payload.
+	Kind string
+	// Payload is what the adapter needs to answer, in its own JSON.
+	Payload []byte
+	// AckedAt is when the event was acknowledged.
+	AckedAt time.Time
+	// Attempt counts the tries, from 1.
+	Attempt int
+}
+
+// Inbox is where adapters put events before acknowledging them.
+type Inbox interface {
+	// Enqueue stores j. It returns false, and no error, when a job with
+	// the same Platform and Key is already stored: the event is a
+	// duplicate, to be acknowledged and dropped.
+	Enqueue(ctx context.Context, j Job) (fresh bool, err error)
+}
+
+// Deduper remembers platform event ids across restarts and replicas.
+type Deduper interface {
+	// FirstTime reports whether key is new for platform, recording it.
+	FirstTime(ctx context.Context, platform Platform, key string) (bool, error)
+}
+
+// DeliveryMarks records, per job and reply, that a reply was posted, so a
+// job that is tried again never posts the same reply twice.
+type DeliveryMarks interface {
+	// Delivered reports whether key was marked, and the posted message's id.
+	Delivered(ctx context.Context, key string) (ref string, ok bool, err error)
+	// MarkDelivered records that key was posted as message ref.
+	MarkDelivered(ctx context.Context, key, ref string) error
+}
+
+// JobWorker is implemented by adapters that enqueue jobs: it answers one.
+// A nil error means done. An error wrapping ErrPermanent is not tried
+// again; a RetryAfterError is tried again after its wait; any other error
+// is tried again with backoff until the job is too old.
+type JobWorker interface {
+	WorkJob(ctx context.Context, j Job) error
+}
+
+// RetryAfterError says the platform asked us to wait (HTTP 429) before
+// trying again.
+type RetryAfterError struct {
+	After time.Duration
+	Err   error
+}
+
+func (e *RetryAfterError) Error() string {
+	return fmt.Sprintf("rate limited, retry after %s: %v", e.After, e.Err)
+}
+
+func (e *RetryAfterError) Unwrap() error { return e.Err }
+
+// ErrDelivery is wrapped by the error of a job whose answer could not be
+// delivered: the platform refused, failed or could not be reached.
+var ErrDelivery = errors.New("delivering the answer failed")
+
+// JobWriter wraps an adapter's DeliveryWriter for one job. The nth final
+// reply it writes is marked delivered under the job's key, and skipped
+// when a previous try already marked it; partial (streaming) writes are
+// passed on only on the first try. A write that fails is remembered, so
+// RespondJob can tell a delivery failure, worth trying again, from a
+// failure to answer.
+type JobWriter struct {
+	w     DeliveryWriter
+	job   Job
+	marks DeliveryMarks
+
+	mu       sync.Mutex
+	n        int
+	skipped  bool
+	writeErr error
+}
+
+// NewJobWriter returns a JobWriter delivering j's replies through w;
+// marks may be nil (then nothing is skipped).
+func NewJobWriter(w DeliveryWriter, j Job, marks DeliveryMarks) *JobWriter {
+	return &JobWriter{w: w, job: j, marks: marks}
+}
+
+// WriteReply delivers r unless a previous try of the job already did.
+func (jw *JobWriter) WriteReply(ctx context.Context, r Reply) error {
+	jw.mu.Lock()
+	jw.n++
+	key := string(jw.job.Platform) + ":" + jw.job.Key + "#" + strconv.Itoa(jw.n)
+	jw.mu.Unlock()
+	if jw.marks != nil {
+		if _, ok, err := jw.marks.Delivered(ctx, key); err != nil {
+			return jw.failed(fmt.Errorf("checking the delivered marker: %w", err))
+		} else if ok {
+			jw.mu.Lock()
+			jw.skipped = true
+			jw.mu.Unlock()
+			return nil
+		}
+	}
+	if err := jw.w.WriteReply(ctx, r); err != nil {
+		return jw.failed(err)
+	}
+	if jw.marks != nil {
+		if err := jw.marks.MarkDelivered(context.WithoutCancel(ctx), key, ""); err != nil {
+			// Delivered but not marked: a later try could post it again,
+			// so say so, but do not fail a job that reached the asker.
+			return nil
+		}
+	}
+	return nil
+}
+
+// WritePartial passes streaming text on during the first try only: a
+// retried job shows its final reply alone.
+func (jw *JobWriter) WritePartial(ctx context.Context, text string) error {
+	pw, ok := jw.w.(PartialWriter)
+	if !ok || jw.job.Attempt > 1 {
+		return nil
+	}
+	if err := pw.WritePartial(ctx, text); err != nil {
+		return jw.failed(err)
+	}
+	return nil
+}
+
+// Delivered reports whether the asker has seen something from this job,
+// on this try or an earlier one.
+func (jw *JobWriter) Delivered() bool {
+	jw.mu.Lock()
+	defer jw.mu.Unlock()
+	return jw.skipped || jw.w.Delivered()
+}
+
+func (jw *JobWriter) failed(err error) error {
+	jw.mu.Lock()
+	defer jw.mu.Unlock()
+	if jw.writeErr == nil {
+		jw.writeErr = err
+	}
+	return err
+}
+
+// WriteError returns the first error a write returned, if any.
+func (jw *JobWriter) WriteError() error {
+	jw.mu.Lock()
+	defer jw.mu.Unlock()
+	return jw.writeErr
+}
+
+// RespondJob answers m for a job through jw. When delivery failed, it
+// returns an error wrapping ErrDelivery for the queue to try again later,
+// and sends no apology (it would meet the same failure). When answering
+// itself failed and the asker saw nothing, the asker gets Apology, as
+// Respond does, and the job is done: answering again would fail again.
+func RespondJob(ctx context.Context, m Message, jw *JobWriter,
+	handle func(ctx context.Context, m Message, w ReplyWriter) error) error {
+	err := handle(ctx, m, jw)
+	if werr := jw.WriteError(); werr != nil {
+		return fmt.Errorf("%w: %w", ErrDelivery, werr)
+	}
+	if err == nil || jw.Delivered() || ctx.Err() != nil {
+		return err
+	}
+	if aerr := jw.WriteReply(ctx, Apology); aerr != nil {
+		return fmt.Errorf("%w: apology: %w", ErrDelivery, aerr)
+	}
+	return Permanent(err)
+}
