@@ -65,7 +65,9 @@ func (a *Adapter) WorkJob(ctx context.Context, j bot.Job) error {
 	var w bot.DeliveryWriter
 	switch j.Kind {
 	case jobThread:
-		w = a.newThreadWriter(p.Channel, p.ThreadTS)
+		// The same writer as an answer in memory: an assistant thread
+		// streams natively there too.
+		w = a.writerFor(ctx, delivery{msg: p.Message, channel: p.Channel, threadTS: p.ThreadTS})
 	case jobSlash:
 		if !a.allowedResponseURL(p.ResponseURL) {
 			return bot.Permanent(fmt.Errorf("slack: job %s has no usable response_url", j.Key))
