@@ -643,3 +643,29 @@ func TestAnAnswerTheModelDoubtsSaysSo(t *testing.T) {
 	}
 	t.Logf("%d of %d reworded questions answered with a hedge", hedged, len(qs))
 }
+
+func TestPhrasalVerbsReadAsOneVerb(t *testing.T) {
+	story := mustParse(t, "2026-01-05-festival.txt", `date 2026-01-05 By A Writer, Example News
+
+The city council met on Monday to review plans for the riverside park.
+
+Organisers postponed the harbour festival until next year because the pier needs repairs.
+
+Tickets already sold will be refunded by the end of the month.`)
+	lib, err := knowledge.NewLibrary(story)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("called off finds the paragraph that says postponed", func(t *testing.T) {
+		a, err := lib.Ask("what got called off?", knowledge.AskOptions{Strictness: 1})
+		if err != nil || len(a.Citations) == 0 || a.Citations[0].Paragraph != 2 {
+			t.Fatalf("answer %+v, %v", a, err)
+		}
+	})
+	t.Run("a verb followed by a preposition is not read as phrasal", func(t *testing.T) {
+		a, err := lib.Ask("when did the council come to the park?", knowledge.AskOptions{})
+		if err != nil || len(a.Citations) == 0 || a.Citations[0].Paragraph != 1 {
+			t.Errorf("answer %q, %v", a.Text, err)
+		}
+	})
+}

@@ -415,6 +415,22 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 			qr.proper = append(qr.proper, i)
 		}
 		qt.alts = append(qt.alts, sn.expansions(lw, t.Term, qt.name || isCalendarWord(t.Word))...)
+		if !qt.name {
+			if ph := sn.phrasalAlts(toks, i); len(ph) > 0 {
+				// "called off" is not "called": the head word alone
+				// counts half, the phrasal verb's own stand-ins fully.
+				for k := range qt.alts {
+					qt.alts[k].strength *= phrasalHead
+				}
+				for _, a := range ph {
+					if k := slices.IndexFunc(qt.alts, func(b alt) bool { return b.id == a.id }); k >= 0 {
+						qt.alts[k].strength = max(qt.alts[k].strength, a.strength)
+					} else {
+						qt.alts = append(qt.alts, a)
+					}
+				}
+			}
+		}
 		// A name no story mentions, nor anything standing for it, and
 		// that is not an English word capitalised ("Middle East"): most
 		// often a person the stories never speak of.
@@ -661,3 +677,51 @@ func (sn *snapshot) strangerPair(a, b token) bool {
 	}
 	return stranger(a) && stranger(b)
 }
+
+// phrasalAlts returns the stand-ins of a phrasal verb that starts at
+// toks[i] ("called off" → cancel, postpone, table; "carrying out" →
+// execute, perform), from WordNet's phrasal verbs: the reader's two or
+// three words are one verb, which neither word says alone.
+func (sn *snapshot) phrasalAlts(toks []token, i int) []alt {
+	var out []alt
+	for _, lemma := range lexLemmas(toks[i].Lower) {
+		phrase := lemma
+		for j := i + 1; j < len(toks) && j <= i+2; j++ {
+			if _, ok := particles[toks[j].Lower]; !ok && j == i+1 {
+				break
+			}
+			phrase += "_" + toks[j].Lower
+			if !lexInWordNet(phrase) {
+				continue
+			}
+			for _, l := range lexRelated(phrase) {
+				if float64(l.Weight) < phrasalMinWeight || strings.Contains(l.Word, "_") {
+					continue
+				}
+				t := normTerm(l.Word)
+				id, ok := lookupTerm(t)
+				if !ok || sn.df(id) == 0 || slices.ContainsFunc(out, func(a alt) bool { return a.id == id }) {
+					continue
+				}
+				out = append(out, alt{id: id, strength: phrasalScale * float64(l.Weight)})
+			}
+		}
+	}
+	return out
+}
+
+// phrasalMinWeight keeps a phrasal verb's synonyms, derived forms and the
+// verbs it entails or is entailed by (call off → postpone, at 0.7).
+const phrasalMinWeight = 0.69
+
+// particles are the adverbs that make a verb phrasal ("call off", "carry
+// out"). A preposition does not ("come to Jupiter" is not "come to"),
+// except "into" ("look into").
+var particles = toSet(`off out up down back away over through together along around about apart aside forward ahead into`)
+
+// phrasalScale scales a phrasal verb's link weights into strengths, and
+// phrasalHead the strength of its head word alone.
+const (
+	phrasalScale = 0.85
+	phrasalHead  = 1.0
+)

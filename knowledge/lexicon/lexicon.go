@@ -18,8 +18,10 @@
 //     int8-quantised vectors and each word's 20 nearest neighbours among
 //     them (Similar, Similarity, Vector, Rank);
 //   - every single-word WordNet lemma, its irregular forms and its links to
-//     other single-word lemmas (Lemma, LemmasOf, Related, InWordNet).
-//     Multi-word collocations ("call off") are left out whole, not split.
+//     other lemmas (Lemma, LemmasOf, Related, InWordNet), and the phrasal
+//     verbs of two or three words, written with underscores as WordNet
+//     writes them ("call_off" → cancel); other multi-word collocations
+//     ("united_states") are left out whole, not split.
 //
 // A trap for callers: GloVe places words that occur in the same contexts
 // close together, and antonyms do: won/lost (cosine 0.71), rise/fall

@@ -114,7 +114,8 @@ func TestInWordNet(t *testing.T) {
 		{"france", true},
 		{"xyzzy", false},
 		{"the", false},
-		{"call_off", false},
+		{"call_off", true}, // a phrasal verb
+		{"united_states", false},
 	} {
 		t.Run(c.word+" is known to WordNet: "+map[bool]string{true: "yes", false: "no"}[c.want], func(t *testing.T) {
 			if got := InWordNet(c.word); got != c.want {
@@ -171,8 +172,8 @@ func TestRelated(t *testing.T) {
 			}
 		}
 	})
-	t.Run("multi-word collocations and their parts are left out", func(t *testing.T) {
-		for _, w := range []string{"call_off", "call off", "put_off"} {
+	t.Run("multi-word collocations other than phrasal verbs, and their parts, are left out", func(t *testing.T) {
+		for _, w := range []string{"united_states", "call off", "hot_dog"} {
 			if r := Related(w); r != nil {
 				t.Errorf("Related(%q) = %v", w, r)
 			}
@@ -322,7 +323,7 @@ func TestVectorAndRank(t *testing.T) {
 }
 
 func TestUnknownWordsGiveZeroValues(t *testing.T) {
-	for _, w := range []string{"xyzzy", "", "Table", "call_off", "naïve", "table ", "\n"} {
+	for _, w := range []string{"xyzzy", "", "Table", "united_states", "naïve", "table ", "\n"} {
 		t.Run("for "+strings.TrimSpace(w+" (unknown)"), func(t *testing.T) {
 			if r := Related(w); r != nil {
 				t.Errorf("Related = %v", r)
@@ -373,4 +374,22 @@ func TestConcurrentUse(t *testing.T) {
 		}
 		wg.Wait()
 	})
+}
+
+func TestPhrasalVerbsAreKept(t *testing.T) {
+	tests := []struct{ phrase, related string }{
+		{"call_off", "cancel"},
+		{"carry_out", "execute"},
+		{"look_into", "investigate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.phrase+" is a lemma linked to "+tt.related, func(t *testing.T) {
+			if !InWordNet(tt.phrase) {
+				t.Fatalf("InWordNet(%q) = false", tt.phrase)
+			}
+			if !slices.ContainsFunc(Related(tt.phrase), func(l Link) bool { return l.Word == tt.related }) {
+				t.Errorf("Related(%q) = %v, want %q among them", tt.phrase, Related(tt.phrase), tt.related)
+			}
+		})
+	}
 }

@@ -389,6 +389,21 @@ func isAlpha(w string) bool {
 	return true
 }
 
+// isPhrasal reports whether w is two or three runs of a–z joined by
+// underscores, as WordNet writes a phrasal verb (call_off).
+func isPhrasal(w string) bool {
+	parts := strings.Split(w, "_")
+	if len(parts) < 2 || len(parts) > 3 {
+		return false
+	}
+	for _, p := range parts {
+		if !isAlpha(p) {
+			return false
+		}
+	}
+	return true
+}
+
 // dot is the dot product of two equal-length vectors. Each product is
 // rounded to float32 before it is added (the explicit conversion stops the
 // compiler fusing a multiply-add), so the sums, and with them the output
@@ -544,7 +559,7 @@ func readWordNet(dir string) (*wordnet, error) {
 	for _, pf := range posFiles {
 		if err := eachLine(filepath.Join(dir, "index."+pf.name), func(line string) error {
 			w, _, _ := strings.Cut(line, " ")
-			if isAlpha(w) {
+			if isAlpha(w) || pf.name == "verb" && isPhrasal(w) {
 				wn.pos[w] |= pf.bit
 			}
 			return nil
@@ -649,7 +664,10 @@ func parseSynset(line string) (synKey, *synset, error) {
 		if j := strings.IndexByte(w, '('); j > 0 { // adjective markers: (a), (p), (ip)
 			w = w[:j]
 		}
-		if !isAlpha(w) { // multi-word (call_off) and other tokens drop out whole
+		// Multi-word entries drop out whole, but for phrasal verbs of two
+		// or three words (call_off, carry_out, put_together): a reader's
+		// "called off" is one verb, "cancel".
+		if !isAlpha(w) && !(f[2] == "v" && isPhrasal(w)) {
 			w = ""
 		}
 		s.words = append(s.words, w)
