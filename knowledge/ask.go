@@ -417,7 +417,7 @@ func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
 	case may("how old", "what age", "how far", "how big", "how large", "how tall", "how high", "how deep", "how fast"):
 		qr.kind = qHowMany // a measure: a number answers
 	case may("how soon"):
-		qr.kind = qWhen
+		qr.kind = qHowLong // "within two weeks": a span answers
 	case may("how ", "what ") && howManyRe.MatchString(q):
 		qr.kind = qHowMany
 	case may("why", "what ", "reason") && whyRe.MatchString(q):
