@@ -3,11 +3,12 @@ package knowledge
 import (
 	"os"
 	"strconv"
-	"strings"
 	"testing"
 )
 
-// TestDebugQuery prints how a question is read and ranked:
+// TestDebugQuery prints how a question is read and ranked — its terms
+// with their stand-ins, the best sentences and the decision's features —
+// the first thing to look at when an answer surprises:
 //
 //	STORYBOT_Q="question" STORYBOT_STORIES=dir go test ./knowledge -run TestDebugQuery -v
 func TestDebugQuery(t *testing.T) {
@@ -31,7 +32,7 @@ func TestDebugQuery(t *testing.T) {
 	for _, x := range qr.terms {
 		var alts []string
 		for _, a := range x.alts {
-			alts = append(alts, terms[a.id]+":"+strings.TrimRight(strings.TrimRight(fmtF(a.strength), "0"), "."))
+			alts = append(alts, terms[a.id]+":"+strconv.FormatFloat(a.strength, 'g', 2, 64))
 		}
 		t.Logf("  %-14s idf %.2f w %.2f name %v known %v alts %v", x.lower, x.idf, x.weight, x.name, x.known, alts)
 	}
@@ -43,16 +44,6 @@ func TestDebugQuery(t *testing.T) {
 	e := sn.explain(qr, ranked, AskOptions{})
 	t.Logf("features %v decline %.2f", e.Features, e.Decline)
 }
-
-func fmtF(f float64) string {
-	return strings.TrimSpace(strings.Replace(strings.Repeat(" ", 0)+formatFloat(f), " ", "", -1))
-}
-
-func formatFloat(f float64) string {
-	return strings.TrimRight(strings.TrimRight(func() string { s := []byte{}; s = append(s, []byte(fmtSprintf(f))...); return string(s) }(), "0"), ".")
-}
-
-func fmtSprintf(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) }
 
 // TestDebugMisses prints, for each corpus training question, the question
 // words no story matches (strength < 0.5) with their rarity.
