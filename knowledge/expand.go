@@ -124,6 +124,11 @@ func (sn *snapshot) expand(lower, term string, name bool) []alt {
 				if isStop(l.Word) || lexRank(l.Word) <= commonNeighbour {
 					continue
 				}
+				// Nor do days and months stand in for anything: "meeting"
+				// keeps company with "tuesday" without meaning it.
+				if isCalendarWord(l.Word) {
+					continue
+				}
 				add(l.Word, scale*vectorScale*float64(l.Weight), true)
 			}
 		}
