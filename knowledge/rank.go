@@ -192,6 +192,9 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 			// coverage picks which of its sentences answers.
 			score := rankBM25*ds.score/top + rankSent*sc + rankPara*pc
 			score += cueBonus(qr.kind, sx.feats)
+			if qr.kind == qWho && qr.quote && sx.sayer != "" {
+				score += rankCue // "who told CNN …": a sentence that names who spoke
+			}
 			score *= cueFactor(qr.kind, sx.feats)
 			if qr.modal && sx.feats&featModal != 0 {
 				score += 0.06
