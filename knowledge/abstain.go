@@ -42,7 +42,7 @@ const (
 	fNoQuantity           // "how many X": no number stands by X (or a stand-in) in the best paragraphs
 	fSpecific             // how much of what the question adds to its story's topic the best paragraph covers
 	fOffTopic             // how far, in GloVe space, a focus word the best paragraph lacks is from all of its words
-	fNoSumOrAge           // a question for a sum of money or an age whose best paragraphs state none
+	fNoSumOrAge           // a question for a sum of money, an age or a span of time whose best paragraphs state none
 	numFeatures
 )
 
@@ -157,9 +157,10 @@ func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
 			f[fTypeMissing] = 1
 		}
 	}
-	// A sum of money needs a currency amount, an age an age, in one of
-	// the best paragraphs.
-	if qr.money && !sn.bestParagraphsHave(ranked, hasMoney) || qr.age && !sn.bestParagraphsHave(ranked, hasAge) {
+	// A sum of money needs a currency amount, an age an age, "how long"
+	// a span of time, in one of the best paragraphs.
+	if qr.money && !sn.bestParagraphsHave(ranked, hasMoney) || qr.age && !sn.bestParagraphsHave(ranked, hasAge) ||
+		qr.kind == qHowLong && !sn.bestParagraphsHaveFeature(ranked, featDuration) {
 		f[fNoSumOrAge] = 1
 	}
 	if qr.quote && len(qr.speakers) > 0 && slices.Contains(qr.speakers, top.pix.sents[ranked[0].sent].sayer) {
@@ -399,6 +400,17 @@ func (sn *snapshot) bestParagraphsHave(ranked []scored, has func(string) bool) b
 	for _, doc := range bestDocs(ranked, 3) {
 		d := sn.docs[doc]
 		if has(sn.stories[d.story].Paragraphs[d.pix.para].Text) {
+			return true
+		}
+	}
+	return false
+}
+
+// bestParagraphsHaveFeature reports whether a sentence of one of the three
+// best paragraphs has the sentence feature f.
+func (sn *snapshot) bestParagraphsHaveFeature(ranked []scored, f uint8) bool {
+	for _, doc := range bestDocs(ranked, 3) {
+		if slices.ContainsFunc(sn.docs[doc].pix.sents, func(sx sentIndex) bool { return sx.feats&f != 0 }) {
 			return true
 		}
 	}
