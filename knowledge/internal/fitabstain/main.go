@@ -383,12 +383,13 @@ func fit(data []example, lambda float64) (float64, [nf]float64) {
 			}
 		}
 		for i := 0; i < nf; i++ {
-			// A name no story mentions is a fact about the stories, not
-			// a guess from wording, and rare in any training set: its
-			// weight is left to the data alone, a light penalty keeping
-			// it finite.
+			// A name no story mentions, and a sum, an age or a span asked
+			// for that no best paragraph states, are facts about the
+			// stories, not guesses from wording, and rare in any training
+			// set: their weights are left to the data alone, a light
+			// penalty keeping them finite.
 			l := lambda
-			if knowledge.FeatureNames[i] == "unknown_name" {
+			if n := knowledge.FeatureNames[i]; n == "unknown_name" || n == "no_sum_or_age" {
 				l = lambda / 100
 			}
 			g[i] += l * float64(len(data)) * beta[i]
