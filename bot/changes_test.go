@@ -17,7 +17,7 @@ import (
 // olderSeedVersion records in a fresh store a version of the seed story
 // that lacked ¶14, had ¶10 without its second sentence and had one more
 // paragraph after ¶5, then the current version; it returns the store.
-func olderSeedVersion(t *testing.T, lib *knowledge.Library) *store.SQLite {
+func olderSeedVersion(t *testing.T, lib *knowledge.Library) *store.Store {
 	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "storybot.db"))
 	if err != nil {

@@ -257,10 +257,16 @@ func (h *Handler) question(ctx context.Context, c call, record bool, answer func
 	if err != nil {
 		return err
 	}
-	if record {
-		h.record(ctx, m, r, h.cfg.Now().Sub(start))
+	latency := h.cfg.Now().Sub(start)
+	if err := w.WriteReply(ctx, r); err != nil {
+		return err
 	}
-	return w.WriteReply(ctx, r)
+	// Counted and logged once it reached the asker, and only once: a job
+	// tried again after a delivery that went through is not a new answer.
+	if rp, ok := w.(replayer); record && !(ok && rp.replayed()) {
+		h.record(ctx, m, r, latency)
+	}
+	return nil
 }
 
 func roundWait(d time.Duration) string {

@@ -60,6 +60,14 @@ type JobWorker interface {
 	WorkJob(ctx context.Context, j Job) error
 }
 
+// JobAbandoner is implemented by JobWorkers that must tell the asker when
+// the queue gives a job up unanswered because it grew older than the
+// maximum age: the Discord adapter edits an interaction's "thinking…"
+// into an apology.
+type JobAbandoner interface {
+	AbandonJob(ctx context.Context, j Job)
+}
+
 // RetryAfterError says the platform asked us to wait (HTTP 429) before
 // trying again.
 type RetryAfterError struct {
@@ -91,7 +99,18 @@ type JobWriter struct {
 	mu       sync.Mutex
 	n        int
 	skipped  bool
+	last     bool // the latest WriteReply was skipped
 	writeErr error
+}
+
+// replayer is a ReplyWriter that can tell that its latest reply was not
+// written because an earlier try of the same job delivered it.
+type replayer interface{ replayed() bool }
+
+func (jw *JobWriter) replayed() bool {
+	jw.mu.Lock()
+	defer jw.mu.Unlock()
+	return jw.last
 }
 
 // NewJobWriter returns a JobWriter delivering j's replies through w;
@@ -104,6 +123,7 @@ func NewJobWriter(w DeliveryWriter, j Job, marks DeliveryMarks) *JobWriter {
 func (jw *JobWriter) WriteReply(ctx context.Context, r Reply) error {
 	jw.mu.Lock()
 	jw.n++
+	jw.last = false
 	key := string(jw.job.Platform) + ":" + jw.job.Key + "#" + strconv.Itoa(jw.n)
 	jw.mu.Unlock()
 	if jw.marks != nil {
@@ -111,7 +131,7 @@ func (jw *JobWriter) WriteReply(ctx context.Context, r Reply) error {
 			return jw.failed(fmt.Errorf("checking the delivered marker: %w", err))
 		} else if ok {
 			jw.mu.Lock()
-			jw.skipped = true
+			jw.skipped, jw.last = true, true
 			jw.mu.Unlock()
 			return nil
 		}

@@ -128,14 +128,25 @@ type DeliveryWriter interface {
 // reached them.
 var Apology = Reply{Kind: KindNotice, Text: "Sorry, something went wrong while answering. Please try again."}
 
+// WriteFailer is a DeliveryWriter that remembers the first write the
+// platform refused or failed, so that no apology follows a delivery
+// failure: it would meet the same failure (or the same rate limit).
+type WriteFailer interface {
+	WriteError() error
+}
+
 // Respond runs handle for m and makes sure the asker hears something: when
 // it fails before w delivered anything, and there is still time, it sends
-// Apology. It returns handle's error, joined with the apology's if that
-// failed too, for the adapter to log and count.
+// Apology — unless the failure was w's own delivery (see WriteFailer). It
+// returns handle's error, joined with the apology's if that failed too,
+// for the adapter to log and count once.
 func Respond(ctx context.Context, m Message, w DeliveryWriter,
 	handle func(ctx context.Context, m Message, w ReplyWriter) error) error {
 	err := handle(ctx, m, w)
 	if err == nil || w.Delivered() || ctx.Err() != nil {
+		return err
+	}
+	if wf, ok := w.(WriteFailer); ok && wf.WriteError() != nil {
 		return err
 	}
 	if aerr := w.WriteReply(ctx, Apology); aerr != nil {

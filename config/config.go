@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"regexp"
 	"strconv"
@@ -133,9 +134,13 @@ type StoreConfig struct {
 // DatabaseConfig names a PostgreSQL database shared by several replicas.
 // Empty, the store and the queue live in store.path (SQLite).
 type DatabaseConfig struct {
-	// URL is postgres://user@host:5432/db (STORYBOT_DATABASE_URL). Keep
-	// the password out of it: pgx reads PGPASSWORD and ~/.pgpass.
-	URL string `yaml:"url"`
+	// URL is postgres://user@host:5432/db (STORYBOT_DATABASE_URL). It is
+	// treated as a secret: a URL holding a password is refused in the
+	// file (set the variable, url_file or STORYBOT_DATABASE_URL_FILE, or
+	// keep the password in PGPASSWORD or ~/.pgpass, which pgx reads), and
+	// `config show` prints it without its password.
+	URL     string `yaml:"url"`
+	URLFile string `yaml:"url_file"`
 }
 
 // QueueConfig tunes the durable inbox every acknowledged event goes
@@ -149,6 +154,10 @@ type QueueConfig struct {
 	JobTimeout Duration `yaml:"job_timeout"`
 	// MaxBacklog is the queue depth above which /readyz says not ready.
 	MaxBacklog int `yaml:"max_backlog"`
+	// RescueAfter is how long a job may stay running before it is taken
+	// to belong to a process that died (kill -9, a lost machine) and is
+	// worked again; at least JobTimeout.
+	RescueAfter Duration `yaml:"rescue_after"`
 }
 
 // HTTPConfig configures the health, metrics and webhook server.
@@ -178,7 +187,7 @@ func Default() Config {
 			MaxQuestionLen: 2000},
 		Store: StoreConfig{Path: "storybot.db", LogQuestionText: true},
 		Queue: QueueConfig{MaxAge: Duration(10 * time.Minute), Workers: 32, JobTimeout: Duration(2 * time.Minute),
-			MaxBacklog: 1000},
+			MaxBacklog: 1000, RescueAfter: Duration(5 * time.Minute)},
 		HTTP:    HTTPConfig{Addr: "127.0.0.1:8080", ShutdownTimeout: Duration(10 * time.Second)},
 		Logging: LoggingConfig{Level: "info", Format: "auto"},
 	}
@@ -209,7 +218,7 @@ var EnvVars = []EnvVar{
 	{"DISCORD_PUBLIC_KEY", "discord.public_key", true},
 	{"DISCORD_API_URL", "discord.api_url", false},
 	{"STORYBOT_DB", "store.path", false},
-	{"STORYBOT_DATABASE_URL", "database.url", false},
+	{"STORYBOT_DATABASE_URL", "database.url", true},
 	{"STORYBOT_HTTP_ADDR", "http.addr", false},
 	{"STORYBOT_LOG_LEVEL", "logging.level", false},
 }
@@ -281,6 +290,10 @@ func (c *Config) secretsInFile() []error {
 	check("slack.signing_secret", c.Slack.SigningSecret, "SLACK_SIGNING_SECRET")
 	check("discord.token", c.Discord.Token, "DISCORD_TOKEN")
 	check("discord.public_key", c.Discord.PublicKey, "DISCORD_PUBLIC_KEY")
+	if URLPassword(c.Database.URL) != "" {
+		errs = append(errs, &FieldError{Key: "database.url", Msg: "a password does not belong in the config file; set STORYBOT_DATABASE_URL or database.url_file, or keep it in PGPASSWORD"})
+		c.Database.URL = ""
+	}
 	// Clear them so a rejected secret is never used or printed.
 	c.LLM.APIKey, c.Slack.BotToken, c.Slack.AppToken, c.Slack.SigningSecret, c.Discord.Token, c.Discord.PublicKey = "", "", "", "", "", ""
 	return errs
@@ -319,6 +332,7 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 	set("DISCORD_API_URL", &c.Discord.APIURL)
 	set("STORYBOT_DB", &c.Store.Path)
 	set("STORYBOT_DATABASE_URL", &c.Database.URL)
+	set("STORYBOT_DATABASE_URL_FILE", &c.Database.URLFile)
 	set("STORYBOT_HTTP_ADDR", &c.HTTP.Addr)
 	set("STORYBOT_LOG_LEVEL", &c.Logging.Level)
 	// Slack in HTTP mode is what a signing secret without an app token means.
@@ -348,6 +362,7 @@ func (c *Config) readSecretFiles() []error {
 	read("slack.signing_secret", c.Slack.SigningSecretFile, &c.Slack.SigningSecret)
 	read("discord.token", c.Discord.TokenFile, &c.Discord.Token)
 	read("discord.public_key", c.Discord.PublicKeyFile, &c.Discord.PublicKey)
+	read("database.url", c.Database.URLFile, &c.Database.URL)
 	return errs
 }
 
@@ -533,6 +548,9 @@ func (c Config) Validate() error {
 	if c.Queue.JobTimeout.D() <= 0 {
 		bad("queue.job_timeout", "must be positive")
 	}
+	if c.Queue.RescueAfter.D() < c.Queue.JobTimeout.D() {
+		bad("queue.rescue_after", "must be at least queue.job_timeout (%s)", c.Queue.JobTimeout.D())
+	}
 	if c.Queue.MaxBacklog < 1 {
 		bad("queue.max_backlog", "must be at least 1")
 	}
@@ -566,7 +584,38 @@ func (c Config) Secrets() []string {
 			out = append(out, s)
 		}
 	}
+	if pw := URLPassword(c.Database.URL); pw != "" {
+		out = append(out, c.Database.URL, pw)
+	}
 	return out
+}
+
+// URLPassword returns the password in a database URL, or "" when it has
+// none (or is not a URL).
+func URLPassword(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return ""
+	}
+	pw, _ := u.User.Password()
+	return pw
+}
+
+// RedactURL returns a database URL without its password, so it can be
+// shown and written into a config file; a URL that does not parse is
+// replaced whole by "(not a URL)".
+func RedactURL(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(not a URL)"
+	}
+	if u.User != nil {
+		u.User = url.User(u.User.Username())
+	}
+	return u.String()
 }
 
 // Duration is a time.Duration written as "20s" in YAML.

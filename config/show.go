@@ -81,6 +81,12 @@ func showNode(v reflect.Value, path string, c Config, getenv func(string) string
 				continue
 			}
 			f := v.Field(i)
+			if key == "database.url" {
+				k := &yaml.Node{Kind: yaml.ScalarNode, Value: name, HeadComment: strings.Join(pending, "\n")}
+				pending = nil
+				n.Content = append(n.Content, k, databaseURLNode(c, getenv))
+				continue
+			}
 			if strings.HasSuffix(name, "_file") && f.String() == "" {
 				continue // the example leaves unused secret files out
 			}
@@ -134,6 +140,16 @@ func showNode(v reflect.Value, path string, c Config, getenv func(string) string
 	return n, nil
 }
 
+// databaseURLNode shows database.url without its password; when one is
+// set, a comment says where the URL came from, as for other secrets.
+func databaseURLNode(c Config, getenv func(string) string) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: RedactURL(c.Database.URL)}
+	if URLPassword(c.Database.URL) != "" {
+		n.LineComment = "password: " + secretSource("database.url", "STORYBOT_DATABASE_URL", c, getenv) + "; not shown"
+	}
+	return n
+}
+
 // secretSource says whether the secret at key is set and where from:
 // "(set, from SLACK_BOT_TOKEN)", "(set, from the file /run/secrets/slack
 // named by slack.bot_token_file)", "(not set)". It follows the order Load
@@ -168,6 +184,8 @@ func secretValue(key string, c Config) (val, file string) {
 		return c.Discord.Token, c.Discord.TokenFile
 	case "discord.public_key":
 		return c.Discord.PublicKey, c.Discord.PublicKeyFile
+	case "database.url":
+		return c.Database.URL, c.Database.URLFile
 	}
 	return "", ""
 }

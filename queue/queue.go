@@ -11,6 +11,7 @@ package queue
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -26,6 +27,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/storybot/storybot/bot"
@@ -108,6 +110,8 @@ type Queue struct {
 	log     *slog.Logger
 	backend string
 	db      sqlDB
+	ackDB   sqlDB // what acknowledgements write through (FirstTime)
+	markDB  sqlDB // what delivery markers go through
 
 	insert    func(ctx context.Context, a answerArgs) (dup bool, err error)
 	start     func(ctx context.Context) error
@@ -158,12 +162,34 @@ func OpenSQLite(ctx context.Context, path string, opts Options) (*Queue, error) 
 	}
 	// River on SQLite wants one connection: SQLite runs one writer at a time.
 	db.SetMaxOpenConns(1)
-	qu, err := newQueue(ctx, riversqlite.New(db), stdDB{db}, "sqlite", opts)
+	// Acknowledgements get a connection of their own, so that an event
+	// being stored waits at most for SQLite's write lock (held for a few
+	// milliseconds at a time), never behind the workers' queue for the
+	// one connection River works on.
+	ackDB, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("queue: open %s: %w", path, err)
 	}
-	qu.closeDB = func() { db.Close() }
+	ackDB.SetMaxOpenConns(1)
+	// Delivery markers too: a reply posted and not yet marked is what a
+	// kill -9 can post twice, so the mark must not wait in line.
+	markDB, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
+	if err != nil {
+		db.Close()
+		ackDB.Close()
+		return nil, fmt.Errorf("queue: open %s: %w", path, err)
+	}
+	markDB.SetMaxOpenConns(1)
+	qu, err := newQueue(ctx, riversqlite.New(db), riversqlite.New(ackDB), stdDB{db}, "sqlite", opts)
+	if err != nil {
+		db.Close()
+		ackDB.Close()
+		markDB.Close()
+		return nil, fmt.Errorf("queue: open %s: %w", path, err)
+	}
+	qu.ackDB, qu.markDB = stdDB{ackDB}, stdDB{markDB}
+	qu.closeDB = func() { markDB.Close(); ackDB.Close(); db.Close() }
 	return qu, nil
 }
 
@@ -174,7 +200,7 @@ func OpenPostgres(ctx context.Context, dbURL string, opts Options) (*Queue, erro
 	if err != nil {
 		return nil, fmt.Errorf("queue: open postgres: %w", err)
 	}
-	qu, err := newQueue(ctx, riverpgxv5.New(pool), pgDB{pool}, "postgres", opts)
+	qu, err := newQueue(ctx, riverpgxv5.New(pool), nil, pgDB{pool}, "postgres", opts)
 	if err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("queue: open postgres: %w", err)
@@ -183,7 +209,9 @@ func OpenPostgres(ctx context.Context, dbURL string, opts Options) (*Queue, erro
 	return qu, nil
 }
 
-func newQueue[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], db sqlDB, backend string, opts Options) (*Queue, error) {
+// newQueue makes the queue on driver. ackDriver, if not nil, is a second
+// handle on the same database that inserts go through.
+func newQueue[TTx any](ctx context.Context, driver, ackDriver riverdriver.Driver[TTx], db sqlDB, backend string, opts Options) (*Queue, error) {
 	opts.defaults()
 	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: quiet(opts.Logger)})
 	if err != nil {
@@ -197,7 +225,7 @@ func newQueue[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], db s
 			return nil, fmt.Errorf("queue tables: %w", err)
 		}
 	}
-	qu := &Queue{opts: opts, log: opts.Logger.With("component", "queue"), backend: backend, db: db,
+	qu := &Queue{opts: opts, log: opts.Logger.With("component", "queue"), backend: backend, db: db, ackDB: db, markDB: db,
 		workers: map[bot.Platform]bot.JobWorker{}}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &answerWorker{q: qu})
@@ -215,17 +243,54 @@ func newQueue[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], db s
 	if err != nil {
 		return nil, fmt.Errorf("river client: %w", err)
 	}
-	qu.insert = func(ctx context.Context, a answerArgs) (bool, error) {
-		res, err := client.Insert(ctx, a, nil)
+	inserter := client
+	if ackDriver != nil {
+		// An insert-only client: no queues, so it works nothing.
+		inserter, err = river.NewClient(ackDriver, &river.Config{Workers: workers, Logger: quiet(opts.Logger)})
 		if err != nil {
-			return false, err
+			return nil, fmt.Errorf("river insert client: %w", err)
 		}
-		return res.UniqueSkippedAsDuplicate, nil
 	}
+	co := &coalescer{insertMany: func(ctx context.Context, batch []answerArgs) ([]bool, error) {
+		params := make([]river.InsertManyParams, len(batch))
+		for i, a := range batch {
+			params[i] = river.InsertManyParams{Args: a}
+		}
+		res, err := inserter.InsertMany(ctx, params)
+		if err != nil {
+			return nil, err
+		}
+		return matchResults(batch, res)
+	}}
+	qu.insert = co.insert
 	qu.start = client.Start
 	qu.stop = client.Stop
 	qu.hardStop = client.StopAndCancel
 	return qu, nil
+}
+
+// matchResults reads, for each of batch, whether River skipped it as a
+// duplicate, matching results to jobs by platform and key rather than
+// trusting their order.
+func matchResults(batch []answerArgs, res []*rivertype.JobInsertResult) ([]bool, error) {
+	type ident struct{ platform, key string }
+	skipped := make(map[ident]bool, len(res))
+	for _, r := range res {
+		var a answerArgs
+		if err := json.Unmarshal(r.Job.EncodedArgs, &a); err != nil {
+			return nil, fmt.Errorf("reading an inserted job: %w", err)
+		}
+		skipped[ident{a.Platform, a.Key}] = r.UniqueSkippedAsDuplicate
+	}
+	dups := make([]bool, len(batch))
+	for i, a := range batch {
+		dup, ok := skipped[ident{a.Platform, a.Key}]
+		if !ok {
+			return nil, fmt.Errorf("no insert result for %s %s", a.Platform, a.Key)
+		}
+		dups[i] = dup
+	}
+	return dups, nil
 }
 
 // quiet passes River's own warnings and errors on, not its chatter.
@@ -353,7 +418,7 @@ func (q *Queue) Writable(ctx context.Context) error {
 // FirstTime records key for platform and reports whether it was new
 // (bot.Deduper).
 func (q *Queue) FirstTime(ctx context.Context, platform bot.Platform, key string) (bool, error) {
-	n, err := q.db.exec(ctx, `INSERT INTO storybot_seen (platform, key, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+	n, err := q.ackDB.exec(ctx, `INSERT INTO storybot_seen (platform, key, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
 		string(platform), key, q.opts.Now().UnixNano())
 	if err != nil {
 		return false, fmt.Errorf("queue: recording event id: %w", err)
@@ -363,7 +428,7 @@ func (q *Queue) FirstTime(ctx context.Context, platform bot.Platform, key string
 
 // Delivered reports whether key was marked delivered (bot.DeliveryMarks).
 func (q *Queue) Delivered(ctx context.Context, key string) (string, bool, error) {
-	ref, ok, err := q.db.queryString(ctx, `SELECT ref FROM storybot_delivered WHERE key = $1`, key)
+	ref, ok, err := q.markDB.queryString(ctx, `SELECT ref FROM storybot_delivered WHERE key = $1`, key)
 	if err != nil {
 		return "", false, fmt.Errorf("queue: reading delivery marker: %w", err)
 	}
@@ -372,7 +437,7 @@ func (q *Queue) Delivered(ctx context.Context, key string) (string, bool, error)
 
 // MarkDelivered records that key was posted as ref (bot.DeliveryMarks).
 func (q *Queue) MarkDelivered(ctx context.Context, key, ref string) error {
-	if _, err := q.db.exec(ctx, `INSERT INTO storybot_delivered (key, ref, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+	if _, err := q.markDB.exec(ctx, `INSERT INTO storybot_delivered (key, ref, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
 		key, ref, q.opts.Now().UnixNano()); err != nil {
 		return fmt.Errorf("queue: writing delivery marker: %w", err)
 	}
@@ -405,6 +470,11 @@ func (w *answerWorker) Work(ctx context.Context, job *river.Job[answerArgs]) err
 		q.log.Warn("queue: dropping a job older than the maximum age", "platform", a.Platform, "key", a.Key,
 			"age", age.Round(time.Second), "max_age", q.opts.MaxAge, "attempt", job.Attempt)
 		finish(OutcomeTooOld)
+		if ab, ok := q.worker(p).(bot.JobAbandoner); ok {
+			actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			ab.AbandonJob(actx, bot.Job{Platform: p, Key: a.Key, Kind: a.JobKind, Payload: a.Payload, AckedAt: a.AckedAt, Attempt: job.Attempt})
+			cancel()
+		}
 		return river.JobCancel(fmt.Errorf("older than %s", q.opts.MaxAge))
 	}
 	jw := w.q.worker(p)

@@ -3,6 +3,7 @@ package queue
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -202,6 +203,40 @@ func TestQueueConformance(t *testing.T) {
 				mustStop(t, q2)
 				if err := q2.Writable(context.Background()); err != nil {
 					t.Errorf("Writable: %v", err)
+				}
+			})
+			t.Run("events enqueued at once, each several times, are stored once each", func(t *testing.T) {
+				q := mustOpen(t, b, b.dsn(t), fastOptions())
+				const events, copies = 100, 3
+				var mu sync.Mutex
+				fresh := map[string]int{}
+				var wg sync.WaitGroup
+				for i := range events * copies {
+					key := fmt.Sprintf("ev%d", i%events)
+					wg.Go(func() {
+						ok, err := q.Enqueue(context.Background(), bot.Job{Platform: "test", Key: key, Payload: []byte("q")})
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						if ok {
+							mu.Lock()
+							fresh[key]++
+							mu.Unlock()
+						}
+					})
+				}
+				wg.Wait()
+				if len(fresh) != events {
+					t.Errorf("%d events stored, want %d", len(fresh), events)
+				}
+				for k, n := range fresh {
+					if n != 1 {
+						t.Errorf("event %s stored %d times, want once", k, n)
+					}
+				}
+				if n, err := q.Backlog(context.Background()); err != nil || n != events {
+					t.Errorf("Backlog = %d, %v; want %d", n, err, events)
 				}
 			})
 			t.Run("an event id is new once", func(t *testing.T) {

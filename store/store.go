@@ -1,11 +1,13 @@
-// Package store is storybot's embedded database: one SQLite file (pure Go,
-// no cgo) holding story versions, digest runs, feedback clicks and the
-// question log. It is created and migrated on Open.
+// Package store is storybot's database: story versions, digest runs,
+// feedback clicks and the question log. By default it is one SQLite file
+// (pure Go, no cgo; Open); several replicas share one PostgreSQL database
+// instead (OpenPostgres, pgx v5). Either is created and migrated when
+// opened, and both behave the same: one conformance suite tests them.
 //
-// Callers do not depend on *SQLite directly: each defines the small
+// Callers do not depend on *Store directly: each defines the small
 // interface it needs where it uses it (bot.FeedbackRecorder,
 // bot.QuestionLogger, bot.ChangeSource, the digest package's Runs and
-// History), so another database can stand in later without touching them.
+// History).
 package store
 
 import (
@@ -21,25 +23,31 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/storybot/storybot/bot"
 	"github.com/storybot/storybot/knowledge"
 )
 
-// SQLite is the embedded store. It is safe for concurrent use, and several
-// processes may share one file: writes that decide something (claiming a
-// digest run, recording a version) run in BEGIN IMMEDIATE transactions.
-type SQLite struct {
+// Store is the database, on SQLite or PostgreSQL. It is safe for
+// concurrent use, and several processes may share one database: a digest
+// run is claimed by one INSERT … ON CONFLICT DO NOTHING, so exactly one
+// claim wins; recording a version runs in a transaction that holds the
+// write lock (BEGIN IMMEDIATE on SQLite, an advisory lock per story on
+// PostgreSQL).
+type Store struct {
 	db           *sql.DB
-	path         string
+	path         string // the SQLite file; "" on PostgreSQL
+	postgres     bool
 	questionText bool
 }
 
 var (
-	_ bot.FeedbackRecorder = (*SQLite)(nil)
-	_ bot.QuestionLogger   = (*SQLite)(nil)
-	_ bot.ChangeSource     = (*SQLite)(nil)
+	_ bot.FeedbackRecorder = (*Store)(nil)
+	_ bot.QuestionLogger   = (*Store)(nil)
+	_ bot.ChangeSource     = (*Store)(nil)
 )
 
 // Option tunes Open.
@@ -67,7 +75,7 @@ var ErrUnusable = errors.New("database file is not usable")
 // Open opens the database at path, creating and migrating it as needed.
 // A file that is corrupt, not a database, locked for longer than the busy
 // timeout or written by a newer storybot is an error naming the file.
-func Open(ctx context.Context, path string, opts ...Option) (*SQLite, error) {
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	o := options{questionText: true, busyTimeout: 5 * time.Second}
 	for _, opt := range opts {
 		opt(&o)
@@ -84,7 +92,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*SQLite, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &SQLite{db: db, path: path, questionText: o.questionText}
+	s := &Store{db: db, path: path, questionText: o.questionText}
 	if err := s.init(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w: %w", path, ErrUnusable, err)
@@ -92,13 +100,53 @@ func Open(ctx context.Context, path string, opts ...Option) (*SQLite, error) {
 	return s, nil
 }
 
-// Path returns the database file's path.
-func (s *SQLite) Path() string { return s.path }
+// OpenPostgres opens the store in the PostgreSQL database at dbURL
+// (postgres://…; pgx reads PGPASSWORD and ~/.pgpass for a password not in
+// it), creating and migrating its tables as needed. Replicas may open it
+// at once: migrations take an advisory lock. The error never repeats
+// dbURL, which may hold a password.
+func OpenPostgres(ctx context.Context, dbURL string, opts ...Option) (*Store, error) {
+	o := options{questionText: true}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if dbURL == "" {
+		return nil, errors.New("store: no database URL")
+	}
+	cfg, err := pgxConfig(dbURL)
+	if err != nil {
+		return nil, err
+	}
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(16)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	s := &Store{db: db, postgres: true, questionText: o.questionText}
+	if err := s.db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open postgres: %w", err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open postgres: %w: %w", ErrUnusable, err)
+	}
+	return s, nil
+}
+
+// Path returns the SQLite file's path, or "" on PostgreSQL.
+func (s *Store) Path() string { return s.path }
+
+// Backend names the database: "sqlite" or "postgres".
+func (s *Store) Backend() string {
+	if s.postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
 
 // Close closes the database.
-func (s *SQLite) Close() error { return s.db.Close() }
+func (s *Store) Close() error { return s.db.Close() }
 
-func (s *SQLite) init(ctx context.Context) error {
+func (s *Store) init(ctx context.Context) error {
 	// WAL lets readers work while a process writes; it is a property of
 	// the file, so setting it once suffices, and it needs the write lock.
 	var mode string
@@ -190,15 +238,73 @@ var migrations = []string{
 	CREATE INDEX questions_by_time ON questions (at);`,
 }
 
+// pgMigrations are migrations for PostgreSQL, one for one with
+// migrations: pgMigrations[i] makes the same schema as migrations[i].
+// Each is a list of statements.
+var pgMigrations = [][]string{
+	{
+		`CREATE TABLE story_versions (
+			id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+			story            TEXT   NOT NULL,
+			hash             TEXT   NOT NULL,
+			paragraphs       TEXT   NOT NULL,
+			paragraph_hashes TEXT   NOT NULL,
+			first_seen       BIGINT NOT NULL
+		)`,
+		`CREATE INDEX story_versions_by_story ON story_versions (story, id)`,
+		`CREATE TABLE digest_runs (
+			digest      TEXT   NOT NULL,
+			day         TEXT   NOT NULL,
+			claimed_at  BIGINT NOT NULL,
+			finished_at BIGINT,
+			status      TEXT   NOT NULL,
+			error       TEXT,
+			PRIMARY KEY (digest, day)
+		)`,
+		`CREATE TABLE feedback (
+			id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+			at         BIGINT  NOT NULL,
+			platform   TEXT    NOT NULL,
+			channel    TEXT    NOT NULL,
+			user_id    TEXT    NOT NULL,
+			message_id TEXT    NOT NULL,
+			helpful    INTEGER NOT NULL,
+			question   TEXT,
+			answer     TEXT
+		)`,
+		`CREATE TABLE questions (
+			id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+			at         BIGINT  NOT NULL,
+			platform   TEXT    NOT NULL,
+			channel    TEXT    NOT NULL,
+			question   TEXT,
+			mode       TEXT    NOT NULL,
+			abstained  INTEGER NOT NULL,
+			latency_ms BIGINT  NOT NULL,
+			stories    TEXT    NOT NULL
+		)`,
+		`CREATE INDEX questions_by_time ON questions (at)`,
+	},
+}
+
 // SchemaVersion is the schema version this build of storybot writes.
 var SchemaVersion = len(migrations)
 
-func (s *SQLite) migrate(ctx context.Context) error {
-	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: one migrator at a time
+// migrationLock is the PostgreSQL advisory lock key migrations hold, so
+// replicas starting together migrate one at a time.
+const migrationLock = 0x73746f7279 // "story"
+
+func (s *Store) migrate(ctx context.Context) error {
+	tx, err := s.db.BeginTx(ctx, nil) // SQLite: BEGIN IMMEDIATE, one migrator at a time
 	if err != nil {
 		return explain(err)
 	}
 	defer tx.Rollback()
+	if s.postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrationLock)); err != nil {
+			return err
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
 		return explain(err)
 	}
@@ -216,11 +322,17 @@ func (s *SQLite) migrate(ctx context.Context) error {
 		return fmt.Errorf("schema version %d is newer than this storybot knows (%d)", v, len(migrations))
 	}
 	for i := v; i < len(migrations); i++ {
-		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
-			return fmt.Errorf("migration %d: %w", i+1, err)
+		stmts := []string{migrations[i]}
+		if s.postgres {
+			stmts = pgMigrations[i]
+		}
+		for _, stmt := range stmts {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return fmt.Errorf("migration %d: %w", i+1, err)
+			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE schema_version SET version = ?`, len(migrations)); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE schema_version SET version = $1`, len(migrations)); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -234,7 +346,7 @@ func fromNanos(n int64) time.Time { return time.Unix(0, n).UTC() }
 // seen, unless the newest stored version already has its hash. It reports
 // whether a version was added. A story changed back to an older text gets
 // a new row: it is the newest version again.
-func (s *SQLite) RecordVersion(ctx context.Context, v knowledge.Version, seen time.Time) (added bool, err error) {
+func (s *Store) RecordVersion(ctx context.Context, v knowledge.Version, seen time.Time) (added bool, err error) {
 	if v.Hash == "" {
 		v.Hash = knowledge.VersionHash(v.Paragraphs)
 	}
@@ -254,8 +366,15 @@ func (s *SQLite) RecordVersion(ctx context.Context, v knowledge.Version, seen ti
 		return false, fmt.Errorf("store: record version of %s: %w", v.Story, err)
 	}
 	defer tx.Rollback()
+	if s.postgres {
+		// One recorder per story at a time, across replicas: the check
+		// and the insert below are then one step.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, "story_versions:"+v.Story); err != nil {
+			return false, fmt.Errorf("store: record version of %s: %w", v.Story, err)
+		}
+	}
 	var newest string
-	err = tx.QueryRowContext(ctx, `SELECT hash FROM story_versions WHERE story = ? ORDER BY id DESC LIMIT 1`, v.Story).Scan(&newest)
+	err = tx.QueryRowContext(ctx, `SELECT hash FROM story_versions WHERE story = $1 ORDER BY id DESC LIMIT 1`, v.Story).Scan(&newest)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return false, fmt.Errorf("store: record version of %s: %w", v.Story, err)
 	}
@@ -263,7 +382,7 @@ func (s *SQLite) RecordVersion(ctx context.Context, v knowledge.Version, seen ti
 		return false, nil
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO story_versions (story, hash, paragraphs, paragraph_hashes, first_seen)
-		VALUES (?, ?, ?, ?, ?)`, v.Story, v.Hash, string(paras), string(hashes), nanos(seen)); err != nil {
+		VALUES ($1, $2, $3, $4, $5)`, v.Story, v.Hash, string(paras), string(hashes), nanos(seen)); err != nil {
 		return false, fmt.Errorf("store: record version of %s: %w", v.Story, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -275,7 +394,7 @@ func (s *SQLite) RecordVersion(ctx context.Context, v knowledge.Version, seen ti
 // RecordLibrary records the current version of every story in lib (see
 // RecordVersion): call it when stories are loaded and after each reload,
 // so digests and the changes command can say what changed.
-func (s *SQLite) RecordLibrary(ctx context.Context, lib *knowledge.Library, seen time.Time) error {
+func (s *Store) RecordLibrary(ctx context.Context, lib *knowledge.Library, seen time.Time) error {
 	var errs []error
 	for _, st := range lib.Stories() {
 		if _, err := s.RecordVersion(ctx, knowledge.NewVersion(st), seen); err != nil {
@@ -312,7 +431,7 @@ func scanVersion(row interface{ Scan(...any) error }) (knowledge.Version, error)
 }
 
 // one runs a query for at most one version.
-func (s *SQLite) one(ctx context.Context, what, query string, args ...any) (knowledge.Version, bool, error) {
+func (s *Store) one(ctx context.Context, what, query string, args ...any) (knowledge.Version, bool, error) {
 	v, err := scanVersion(s.db.QueryRowContext(ctx, query, args...))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -324,8 +443,8 @@ func (s *SQLite) one(ctx context.Context, what, query string, args ...any) (know
 }
 
 // Versions returns a story's stored versions, newest first.
-func (s *SQLite) Versions(ctx context.Context, storyID string) ([]knowledge.Version, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+versionCols+` FROM story_versions WHERE story = ? ORDER BY id DESC`, storyID)
+func (s *Store) Versions(ctx context.Context, storyID string) ([]knowledge.Version, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+versionCols+` FROM story_versions WHERE story = $1 ORDER BY id DESC`, storyID)
 	if err != nil {
 		return nil, fmt.Errorf("store: versions of %s: %w", storyID, err)
 	}
@@ -346,16 +465,16 @@ func (s *SQLite) Versions(ctx context.Context, storyID string) ([]knowledge.Vers
 
 // VersionAt returns the version of a story that was current at t: the
 // newest one first seen at or before t.
-func (s *SQLite) VersionAt(ctx context.Context, storyID string, t time.Time) (knowledge.Version, bool, error) {
+func (s *Store) VersionAt(ctx context.Context, storyID string, t time.Time) (knowledge.Version, bool, error) {
 	return s.one(ctx, "version of "+storyID, `SELECT `+versionCols+` FROM story_versions
-		WHERE story = ? AND first_seen <= ? ORDER BY id DESC LIMIT 1`, storyID, nanos(t))
+		WHERE story = $1 AND first_seen <= $2 ORDER BY id DESC LIMIT 1`, storyID, nanos(t))
 }
 
 // PreviousVersion returns the version a story had before the one with
 // currentHash: the newest stored version, skipping the newest if it is the
 // current one. ok is false when there is no earlier version on record.
-func (s *SQLite) PreviousVersion(ctx context.Context, storyID, currentHash string) (knowledge.Version, bool, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+versionCols+` FROM story_versions WHERE story = ? ORDER BY id DESC LIMIT 2`, storyID)
+func (s *Store) PreviousVersion(ctx context.Context, storyID, currentHash string) (knowledge.Version, bool, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+versionCols+` FROM story_versions WHERE story = $1 ORDER BY id DESC LIMIT 2`, storyID)
 	if err != nil {
 		return knowledge.Version{}, false, fmt.Errorf("store: previous version of %s: %w", storyID, err)
 	}
@@ -377,9 +496,9 @@ func (s *SQLite) PreviousVersion(ctx context.Context, storyID, currentHash strin
 }
 
 // FirstSeen returns when storybot first saw a story, in any version.
-func (s *SQLite) FirstSeen(ctx context.Context, storyID string) (time.Time, bool, error) {
+func (s *Store) FirstSeen(ctx context.Context, storyID string) (time.Time, bool, error) {
 	var n sql.NullInt64
-	if err := s.db.QueryRowContext(ctx, `SELECT MIN(first_seen) FROM story_versions WHERE story = ?`, storyID).Scan(&n); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT MIN(first_seen) FROM story_versions WHERE story = $1`, storyID).Scan(&n); err != nil {
 		return time.Time{}, false, fmt.Errorf("store: first seen of %s: %w", storyID, err)
 	}
 	if !n.Valid {
@@ -397,42 +516,32 @@ const (
 
 // ClaimDigest claims the run of digest on day (a local date, YYYY-MM-DD)
 // at time at.
-// The check and the claim are one BEGIN IMMEDIATE transaction, so of any
-// number of processes sharing the file exactly one gets claimed == true;
-// the others, and any later call, get false. A claimed run is never
-// claimed again, even if its post failed: a digest is posted at most once.
-func (s *SQLite) ClaimDigest(ctx context.Context, digest, day string, at time.Time) (claimed bool, err error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+// The claim is one INSERT … ON CONFLICT DO NOTHING on the run's primary
+// key, so of any number of processes and replicas sharing the database
+// exactly one gets claimed == true; the others, and any later call, get
+// false. A claimed run is never claimed again, even if its post failed: a
+// digest is posted at most once.
+func (s *Store) ClaimDigest(ctx context.Context, digest, day string, at time.Time) (claimed bool, err error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO digest_runs (digest, day, claimed_at, status) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (digest, day) DO NOTHING`, digest, day, nanos(at), RunClaimed)
 	if err != nil {
 		return false, fmt.Errorf("store: claim digest %s for %s: %w", digest, day, err)
 	}
-	defer tx.Rollback()
-	var status string
-	err = tx.QueryRowContext(ctx, `SELECT status FROM digest_runs WHERE digest = ? AND day = ?`, digest, day).Scan(&status)
-	switch {
-	case err == nil:
-		return false, nil
-	case !errors.Is(err, sql.ErrNoRows):
+	n, err := res.RowsAffected()
+	if err != nil {
 		return false, fmt.Errorf("store: claim digest %s for %s: %w", digest, day, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO digest_runs (digest, day, claimed_at, status) VALUES (?, ?, ?, ?)`,
-		digest, day, nanos(at), RunClaimed); err != nil {
-		return false, fmt.Errorf("store: claim digest %s for %s: %w", digest, day, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return false, fmt.Errorf("store: claim digest %s for %s: %w", digest, day, err)
-	}
-	return true, nil
+	return n == 1, nil
 }
 
 // FinishDigest records how a claimed run ended at time at: posted when
 // postErr is nil, failed (with the error text) otherwise.
-func (s *SQLite) FinishDigest(ctx context.Context, digest, day string, at time.Time, postErr error) error {
+func (s *Store) FinishDigest(ctx context.Context, digest, day string, at time.Time, postErr error) error {
 	status, msg := RunPosted, sql.NullString{}
 	if postErr != nil {
 		status, msg = RunFailed, sql.NullString{String: postErr.Error(), Valid: true}
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE digest_runs SET status = ?, error = ?, finished_at = ? WHERE digest = ? AND day = ?`,
+	res, err := s.db.ExecContext(ctx, `UPDATE digest_runs SET status = $1, error = $2, finished_at = $3 WHERE digest = $4 AND day = $5`,
 		status, msg, nanos(at), digest, day)
 	if err != nil {
 		return fmt.Errorf("store: finish digest %s for %s: %w", digest, day, err)
@@ -453,9 +562,9 @@ type DigestRun struct {
 }
 
 // DigestRuns returns a digest's runs, newest day first.
-func (s *SQLite) DigestRuns(ctx context.Context, digest string) ([]DigestRun, error) {
+func (s *Store) DigestRuns(ctx context.Context, digest string) ([]DigestRun, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT digest, day, status, COALESCE(error, ''), claimed_at, COALESCE(finished_at, 0)
-		FROM digest_runs WHERE digest = ? ORDER BY day DESC`, digest)
+		FROM digest_runs WHERE digest = $1 ORDER BY day DESC`, digest)
 	if err != nil {
 		return nil, fmt.Errorf("store: runs of digest %s: %w", digest, err)
 	}
@@ -477,9 +586,9 @@ func (s *SQLite) DigestRuns(ctx context.Context, digest string) ([]DigestRun, er
 }
 
 // LastPosted returns when digest was last posted successfully.
-func (s *SQLite) LastPosted(ctx context.Context, digest string) (time.Time, bool, error) {
+func (s *Store) LastPosted(ctx context.Context, digest string) (time.Time, bool, error) {
 	var n sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `SELECT MAX(finished_at) FROM digest_runs WHERE digest = ? AND status = ?`, digest, RunPosted).Scan(&n)
+	err := s.db.QueryRowContext(ctx, `SELECT MAX(finished_at) FROM digest_runs WHERE digest = $1 AND status = $2`, digest, RunPosted).Scan(&n)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("store: last post of digest %s: %w", digest, err)
 	}
@@ -491,7 +600,7 @@ func (s *SQLite) LastPosted(ctx context.Context, digest string) (time.Time, bool
 
 // RecordFeedback stores a 👍/👎 click (bot.FeedbackRecorder). The rated
 // question and answer are kept only when question text is kept.
-func (s *SQLite) RecordFeedback(ctx context.Context, f bot.Feedback) error {
+func (s *Store) RecordFeedback(ctx context.Context, f bot.Feedback) error {
 	if f.At.IsZero() {
 		f.At = time.Now()
 	}
@@ -500,7 +609,7 @@ func (s *SQLite) RecordFeedback(ctx context.Context, f bot.Feedback) error {
 		q, a = sql.NullString{String: f.Question, Valid: true}, sql.NullString{String: f.Answer, Valid: true}
 	}
 	_, err := s.db.ExecContext(ctx, `INSERT INTO feedback (at, platform, channel, user_id, message_id, helpful, question, answer)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, nanos(f.At), string(f.Platform), f.Channel, f.User, f.MessageID, f.Helpful, q, a)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, nanos(f.At), string(f.Platform), f.Channel, f.User, f.MessageID, boolInt(f.Helpful), q, a)
 	if err != nil {
 		return fmt.Errorf("store: record feedback: %w", err)
 	}
@@ -508,8 +617,8 @@ func (s *SQLite) RecordFeedback(ctx context.Context, f bot.Feedback) error {
 }
 
 // FeedbackCounts returns the helpful and unhelpful clicks since t.
-func (s *SQLite) FeedbackCounts(ctx context.Context, since time.Time) (helpful, unhelpful int, err error) {
-	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(helpful), 0), COALESCE(SUM(1 - helpful), 0) FROM feedback WHERE at >= ?`,
+func (s *Store) FeedbackCounts(ctx context.Context, since time.Time) (helpful, unhelpful int, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(helpful), 0), COALESCE(SUM(1 - helpful), 0) FROM feedback WHERE at >= $1`,
 		nanos(since)).Scan(&helpful, &unhelpful)
 	if err != nil {
 		return 0, 0, fmt.Errorf("store: feedback counts: %w", err)
@@ -519,7 +628,7 @@ func (s *SQLite) FeedbackCounts(ctx context.Context, since time.Time) (helpful, 
 
 // LogQuestion adds a question to the log (bot.QuestionLogger). Its text
 // is left out when question text is not kept.
-func (s *SQLite) LogQuestion(ctx context.Context, q bot.QuestionRecord) error {
+func (s *Store) LogQuestion(ctx context.Context, q bot.QuestionRecord) error {
 	if q.At.IsZero() {
 		q.At = time.Now()
 	}
@@ -532,7 +641,7 @@ func (s *SQLite) LogQuestion(ctx context.Context, q bot.QuestionRecord) error {
 		return err
 	}
 	_, err = s.db.ExecContext(ctx, `INSERT INTO questions (at, platform, channel, question, mode, abstained, latency_ms, stories)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, nanos(q.At), string(q.Platform), q.Channel, text, string(q.Mode), q.Abstained,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, nanos(q.At), string(q.Platform), q.Channel, text, string(q.Mode), boolInt(q.Abstained),
 		q.Latency.Milliseconds(), string(stories))
 	if err != nil {
 		return fmt.Errorf("store: log question: %w", err)
@@ -550,19 +659,19 @@ type TopQuestion struct {
 // first, counting questions the same when they differ only in case and
 // spacing; storyID, if set, keeps only questions answered from that story.
 // Questions logged without their text are not counted.
-func (s *SQLite) TopQuestionCounts(ctx context.Context, since time.Time, storyID string, limit int) ([]TopQuestion, error) {
+func (s *Store) TopQuestionCounts(ctx context.Context, since time.Time, storyID string, limit int) ([]TopQuestion, error) {
 	if limit <= 0 {
 		limit = 5
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT question FROM questions
-		WHERE at >= ? AND question IS NOT NULL
-		AND (? = '' OR EXISTS (SELECT 1 FROM json_each(questions.stories) WHERE value = ?))
-		ORDER BY at`, nanos(since), storyID, storyID)
+	// The story filter is applied in Go, the same on both databases.
+	rows, err := s.db.QueryContext(ctx, `SELECT question, stories FROM questions
+		WHERE at >= $1 AND question IS NOT NULL ORDER BY at, id`, nanos(since))
 	if err != nil {
 		return nil, fmt.Errorf("store: top questions: %w", err)
 	}
 	defer rows.Close()
-	// Grouping in Go: SQLite's lower() only folds ASCII.
+	// Grouping in Go: SQLite's lower() only folds ASCII, and both
+	// databases then group alike.
 	type group struct {
 		text  string
 		count int
@@ -571,9 +680,15 @@ func (s *SQLite) TopQuestionCounts(ctx context.Context, since time.Time, storyID
 	groups := map[string]*group{}
 	n := 0
 	for rows.Next() {
-		var q string
-		if err := rows.Scan(&q); err != nil {
+		var q, stories string
+		if err := rows.Scan(&q, &stories); err != nil {
 			return nil, fmt.Errorf("store: top questions: %w", err)
+		}
+		if storyID != "" {
+			var ids []string
+			if err := json.Unmarshal([]byte(stories), &ids); err != nil || !slices.Contains(ids, storyID) {
+				continue
+			}
 		}
 		key := strings.ToLower(strings.Join(strings.Fields(q), " "))
 		key = strings.TrimRight(key, "?!. ")
@@ -611,7 +726,7 @@ func (s *SQLite) TopQuestionCounts(ctx context.Context, since time.Time, storyID
 
 // TopQuestions returns the texts of the most asked questions since t (see
 // TopQuestionCounts), for the digest.
-func (s *SQLite) TopQuestions(ctx context.Context, since time.Time, storyID string, limit int) ([]string, error) {
+func (s *Store) TopQuestions(ctx context.Context, since time.Time, storyID string, limit int) ([]string, error) {
 	qs, err := s.TopQuestionCounts(ctx, since, storyID, limit)
 	if err != nil {
 		return nil, err
@@ -621,6 +736,23 @@ func (s *SQLite) TopQuestions(ctx context.Context, since time.Time, storyID stri
 		out[i] = q.Question
 	}
 	return out, nil
+}
+
+// boolInt stores a bool as 0 or 1, as both databases' INTEGER columns take.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// pgxConfig parses a PostgreSQL URL; its error never repeats the URL.
+func pgxConfig(dbURL string) (*pgx.ConnConfig, error) {
+	cfg, err := pgx.ParseConfig(dbURL)
+	if err != nil {
+		return nil, errors.New("store: database.url is not a valid PostgreSQL URL")
+	}
+	return cfg, nil
 }
 
 // Exists reports whether a database file exists at path, so a command

@@ -14,13 +14,37 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/storybot/storybot/bot"
+	"github.com/storybot/storybot/internal/pgtest"
 	"github.com/storybot/storybot/knowledge"
 	"github.com/storybot/storybot/store"
 )
 
-func mustOpen(t *testing.T, path string, opts ...store.Option) *store.SQLite {
+// backend is one database the conformance suite runs on: every test
+// that takes a backend must pass on both.
+type backend struct {
+	name string
+	// newDB returns where a fresh, empty database is: a file path or a
+	// URL. On PostgreSQL without STORYBOT_TEST_POSTGRES_URL it skips.
+	newDB func(t *testing.T) string
+	open  func(ctx context.Context, where string, opts ...store.Option) (*store.Store, error)
+}
+
+var backends = []backend{
+	{name: "SQLite", newDB: tempDB, open: store.Open},
+	{name: "PostgreSQL", newDB: func(t *testing.T) string { return pgtest.URL(t) }, open: store.OpenPostgres},
+}
+
+// onEachBackend runs f as a subtest per backend.
+func onEachBackend(t *testing.T, f func(t *testing.T, b backend)) {
+	for _, b := range backends {
+		t.Run("on "+b.name, func(t *testing.T) { f(t, b) })
+	}
+}
+
+// mustOpen opens the store at where on b, closed when the test ends.
+func (b backend) mustOpen(t *testing.T, where string, opts ...store.Option) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), path, opts...)
+	s, err := b.open(context.Background(), where, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,20 +52,74 @@ func mustOpen(t *testing.T, path string, opts ...store.Option) *store.SQLite {
 	return s
 }
 
+func mustOpen(t *testing.T, path string, opts ...store.Option) *store.Store {
+	t.Helper()
+	return backends[0].mustOpen(t, path, opts...)
+}
+
 func tempDB(t *testing.T) string { return filepath.Join(t.TempDir(), "storybot.db") }
 
 func TestOpenCreatesAndMigratesOnce(t *testing.T) {
-	path := tempDB(t)
-	s := mustOpen(t, path)
-	if _, err := s.RecordVersion(context.Background(), knowledge.Version{Story: "a", Paragraphs: []string{"x"}}, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	s2 := mustOpen(t, path)
-	vs, err := s2.Versions(context.Background(), "a")
-	if err != nil || len(vs) != 1 {
-		t.Fatalf("after reopening: %d versions, %v", len(vs), err)
-	}
+	onEachBackend(t, func(t *testing.T, b backend) {
+		where := b.newDB(t)
+		s := b.mustOpen(t, where)
+		if _, err := s.RecordVersion(context.Background(), knowledge.Version{Story: "a", Paragraphs: []string{"x"}}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		s2 := b.mustOpen(t, where)
+		vs, err := s2.Versions(context.Background(), "a")
+		if err != nil || len(vs) != 1 {
+			t.Fatalf("after reopening: %d versions, %v", len(vs), err)
+		}
+	})
+}
+
+func TestReplicasOpeningOneDatabaseAtOnceMigrateItOnce(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, b backend) {
+		where := b.newDB(t)
+		var wg sync.WaitGroup
+		errs := make(chan error, 4)
+		for range 4 {
+			wg.Go(func() {
+				s, err := b.open(context.Background(), where)
+				if err != nil {
+					errs <- err
+					return
+				}
+				s.Close()
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Errorf("a replica could not open the database: %v", err)
+		}
+	})
+}
+
+func TestAStoryRecordedByManyReplicasAtOnceGetsOneVersion(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, b backend) {
+		where := b.newDB(t)
+		a, c := b.mustOpen(t, where), b.mustOpen(t, where)
+		v := knowledge.Version{Story: "s", Paragraphs: []string{"one"}}
+		var wg sync.WaitGroup
+		for i := range 8 {
+			s := a
+			if i%2 == 1 {
+				s = c
+			}
+			wg.Go(func() {
+				if _, err := s.RecordVersion(context.Background(), v, time.Now()); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if vs, err := a.Versions(context.Background(), "s"); err != nil || len(vs) != 1 {
+			t.Fatalf("%d versions, %v; want 1", len(vs), err)
+		}
+	})
 }
 
 func TestBadDatabaseFilesAreRejectedAtOpenNamingTheFile(t *testing.T) {
@@ -124,8 +202,12 @@ func TestBadDatabaseFilesAreRejectedAtOpenNamingTheFile(t *testing.T) {
 }
 
 func TestVersionsAreKeptPerStory(t *testing.T) {
+	onEachBackend(t, testVersionsAreKeptPerStory)
+}
+
+func testVersionsAreKeptPerStory(t *testing.T, b backend) {
 	ctx := context.Background()
-	s := mustOpen(t, tempDB(t))
+	s := b.mustOpen(t, b.newDB(t))
 	t0 := time.Date(2025, 10, 20, 8, 0, 0, 0, time.UTC)
 	v1 := knowledge.Version{Story: "s", Paragraphs: []string{"one", "two"}}
 	v2 := knowledge.Version{Story: "s", Paragraphs: []string{"one", "two", "three"}}
@@ -193,14 +275,18 @@ func TestVersionsAreKeptPerStory(t *testing.T) {
 }
 
 func TestOnlyOneOfManyClaimsOfADigestRunWins(t *testing.T) {
+	onEachBackend(t, testOnlyOneOfManyClaimsOfADigestRunWins)
+}
+
+func testOnlyOneOfManyClaimsOfADigestRunWins(t *testing.T, be backend) {
 	ctx := context.Background()
-	path := tempDB(t)
-	// Two handles on one file stand for two storybot processes.
-	a, b := mustOpen(t, path), mustOpen(t, path)
+	where := be.newDB(t)
+	// Two handles on one database stand for two storybot replicas.
+	a, b := be.mustOpen(t, where), be.mustOpen(t, where)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	wins := 0
-	for i := range 16 {
+	for i := range 32 {
 		s := a
 		if i%2 == 1 {
 			s = b
@@ -245,16 +331,20 @@ func TestOnlyOneOfManyClaimsOfADigestRunWins(t *testing.T) {
 }
 
 func TestQuestionLogAndTopQuestions(t *testing.T) {
+	onEachBackend(t, testQuestionLogAndTopQuestions)
+}
+
+func testQuestionLogAndTopQuestions(t *testing.T, b backend) {
 	ctx := context.Background()
 	t0 := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
-	log := func(s *store.SQLite, at time.Time, q string, stories ...string) {
+	log := func(s *store.Store, at time.Time, q string, stories ...string) {
 		t.Helper()
 		if err := s.LogQuestion(ctx, bot.QuestionRecord{At: at, Platform: bot.PlatformSlack, Channel: "C1", Question: q,
 			Mode: bot.ModeQuote, Latency: 30 * time.Millisecond, Stories: stories}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	s := mustOpen(t, tempDB(t))
+	s := b.mustOpen(t, b.newDB(t))
 	log(s, t0.Add(-48*time.Hour), "Who is Lavrov?", "a") // too old
 	log(s, t0, "Why was the meeting put on hold?", "a")
 	log(s, t0.Add(time.Minute), "why was the meeting  put on hold", "a")
@@ -277,23 +367,25 @@ func TestQuestionLogAndTopQuestions(t *testing.T) {
 		}
 	})
 	t.Run("with question text off nothing of what was asked is kept", func(t *testing.T) {
-		path := tempDB(t)
-		private := mustOpen(t, path, store.WithQuestionText(false))
+		where := b.newDB(t)
+		private := b.mustOpen(t, where, store.WithQuestionText(false))
 		log(private, t0, "my secret question")
 		if err := private.RecordFeedback(ctx, bot.Feedback{Platform: bot.PlatformSlack, Channel: "C", User: "U", MessageID: "1",
 			Question: "my secret question", Answer: "secret answer", Helpful: true}); err != nil {
 			t.Fatal(err)
 		}
 		private.Close()
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
+		if b.name == "SQLite" {
+			data, err := os.ReadFile(where)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wal, _ := os.ReadFile(where + "-wal")
+			if strings.Contains(string(data)+string(wal), "secret") {
+				t.Fatal("question text was written to the database file")
+			}
 		}
-		wal, _ := os.ReadFile(path + "-wal")
-		if strings.Contains(string(data)+string(wal), "secret") {
-			t.Fatal("question text was written to the database file")
-		}
-		again := mustOpen(t, path)
+		again := b.mustOpen(t, where)
 		if qs, _ := again.TopQuestions(ctx, t0.Add(-time.Hour), "", 5); len(qs) != 0 {
 			t.Fatalf("top questions %q from a log without text", qs)
 		}

@@ -5,7 +5,7 @@
 //
 // Wiring (cmd/storybot serve):
 //
-//	st, _ := store.Open(ctx, path)                  // *store.SQLite is History, Questions and Runs
+//	st, _ := store.Open(ctx, path)                  // *store.Store is History, Questions and Runs
 //	b := &digest.Builder{Library: lib, History: st, Questions: st, Summarizer: handler}
 //	s, err := digest.NewScheduler(digest.SchedulerConfig{
 //		Specs: specs, Builder: b, Runs: st,
@@ -29,7 +29,7 @@ import (
 	"github.com/storybot/storybot/knowledge"
 )
 
-// History holds earlier versions of stories (the store, *store.SQLite).
+// History holds earlier versions of stories (the store, *store.Store).
 type History interface {
 	// VersionAt returns the newest version of a story first seen at or
 	// before t.
@@ -38,7 +38,7 @@ type History interface {
 	FirstSeen(ctx context.Context, storyID string) (time.Time, bool, error)
 }
 
-// Questions counts what people asked (the store, *store.SQLite).
+// Questions counts what people asked (the store, *store.Store).
 type Questions interface {
 	// TopQuestions returns the most asked questions since t about a story
 	// (all stories when storyID is empty), most asked first.

@@ -31,7 +31,7 @@ type Spec struct {
 
 // Runs records digest runs so each (digest, local day) is posted at most
 // once, even with several storybot processes on one database
-// (*store.SQLite).
+// (*store.Store).
 type Runs interface {
 	// ClaimDigest atomically claims the run of digest on day
 	// (YYYY-MM-DD, local) at time at: true for exactly one caller, ever.

@@ -158,7 +158,7 @@ func seedBuilder(t *testing.T) *digest.Builder {
 	return &digest.Builder{Library: lib}
 }
 
-func openStore(t *testing.T, path string) *store.SQLite {
+func openStore(t *testing.T, path string) *store.Store {
 	t.Helper()
 	st, err := store.Open(context.Background(), path)
 	if err != nil {

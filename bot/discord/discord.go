@@ -77,6 +77,16 @@ type Options struct {
 	// replicas, so an interaction delivered more than once is answered
 	// once.
 	Dedupe bot.Deduper
+	// Inbox, if set, is where mentions, DMs and application commands are
+	// stored before they are answered (a command is deferred only once
+	// stored), so that a shutdown or a crash loses none: register the
+	// adapter as the inbox's worker for bot.PlatformDiscord. Nil answers
+	// in memory.
+	Inbox bot.Inbox
+	// Marks records which replies of a queued job were delivered, so a
+	// job tried again never posts one twice, and that a command's
+	// deferral was sent.
+	Marks bot.DeliveryMarks
 }
 
 // Kinds reported to Options.OnEvent.

@@ -175,6 +175,9 @@ func (a *Adapter) onCommand(ctx context.Context, i *discordgo.Interaction, resp 
 	}
 	m := bot.Message{ID: i.ID, Platform: bot.PlatformDiscord, Workspace: i.GuildID, Channel: i.ChannelID,
 		Thread: i.ChannelID, User: interactionUser(i), Text: text, DM: i.GuildID == "", Command: data.Name, Raw: i}
+	if a.queued() && a.queueCommand(ctx, i, m, resp) {
+		return // a worker answers it: inbox.go
+	}
 	w := a.newInteractionWriter(i, resp, a.opts.Ephemeral)
 	defer w.finish()
 	a.answer(ctx, m, w)
@@ -294,7 +297,15 @@ type interactionWriter struct {
 	state       int // stateNew, stateDeferred, stateAnswered
 	nextPartial time.Time
 	wrote       bool
+	failed      error   // the first write that failed
 	steps       stepLog // the steps of an LLM answer shown so far: steps.go
+}
+
+// WriteError returns the first write that failed (bot.WriteFailer).
+func (w *interactionWriter) WriteError() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.failed
 }
 
 const (
@@ -349,9 +360,11 @@ func (w *interactionWriter) deferLocked(ctx context.Context) error {
 	err := w.resp.respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Flags: w.flags(nil), AllowedMentions: noMentions()}})
 	if err != nil && !errors.Is(err, errDeferred) {
-		w.a.event(EventError)
+		if w.failed == nil {
+			w.failed = err
+		}
 		w.state = stateAnswered
-		return err
+		return err // counted once, by whoever gives up on the answer
 	}
 	w.state = stateDeferred
 	return nil
@@ -381,8 +394,11 @@ func (w *interactionWriter) WriteReply(ctx context.Context, r bot.Reply) error {
 				Components: m.components, Flags: flags, AllowedMentions: noMentions()}, discordgo.WithContext(ctx))
 		}
 		if err != nil {
-			a.event(EventError)
-			return fmt.Errorf("discord command reply: %w", err)
+			err = fmt.Errorf("discord command reply: %w", err)
+			if w.failed == nil {
+				w.failed = err
+			}
+			return err // counted once, by whoever gives up on the answer
 		}
 		w.state, w.wrote = stateAnswered, true
 	}

@@ -35,6 +35,9 @@ func (a *Adapter) onMessageCreate(_ *discordgo.Session, ev *discordgo.MessageCre
 	text := stripMention(m.Content, self)
 	msg := bot.Message{ID: m.ID, Platform: bot.PlatformDiscord, Workspace: m.GuildID, Channel: m.ChannelID,
 		Thread: m.ChannelID, User: m.Author.ID, Text: text, DM: dm, Raw: ev}
+	if a.queued() && a.queueMessage(m, msg, text == "" && len(m.Attachments) > 0) {
+		return // a worker answers it: inbox.go
+	}
 	w := a.newMessageWriter(m)
 	a.dispatch(a.baseContext(), "message", func(ctx context.Context) {
 		if text == "" && len(m.Attachments) > 0 {
@@ -90,7 +93,15 @@ type messageWriter struct {
 	placeholder string
 	nextPartial time.Time
 	wrote       bool
+	failed      error   // the first write that failed
 	steps       stepLog // the steps of an LLM answer shown so far: steps.go
+}
+
+// WriteError returns the first write that failed (bot.WriteFailer).
+func (w *messageWriter) WriteError() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.failed
 }
 
 func (a *Adapter) newMessageWriter(m *discordgo.Message) *messageWriter {
@@ -127,8 +138,11 @@ func (w *messageWriter) WriteReply(ctx context.Context, r bot.Reply) error {
 			_, err = a.api.ChannelMessageSendComplex(w.channel, send, discordgo.WithContext(ctx))
 		}
 		if err != nil {
-			a.event(EventError)
-			return fmt.Errorf("discord reply in %s: %w", w.channel, err)
+			err = fmt.Errorf("discord reply in %s: %w", w.channel, err)
+			if w.failed == nil {
+				w.failed = err
+			}
+			return err // counted once, by whoever gives up on the answer
 		}
 		w.wrote = true
 	}

@@ -182,16 +182,17 @@ func (a *Adapter) onSlashCommand(ctx context.Context, cmd slackapi.SlashCommand,
 	return nil
 }
 
-// onInteraction records 👍/👎 clicks. dedupeKey is the Socket Mode
-// envelope id ("" over HTTP).
-func (a *Adapter) onInteraction(ctx context.Context, cb slackapi.InteractionCallback, dedupeKey string) {
+// onInteraction records 👍/👎 clicks, or queues them when there is an
+// Inbox; an error means queueing failed and the interaction must not be
+// acknowledged. dedupeKey is the Socket Mode envelope id ("" over HTTP).
+func (a *Adapter) onInteraction(ctx context.Context, cb slackapi.InteractionCallback, dedupeKey string) error {
 	if dedupeKey != "" && !a.seen.add("envelope:"+dedupeKey) {
 		a.event(EventDuplicate)
-		return
+		return nil
 	}
 	if cb.Type != slackapi.InteractionTypeBlockActions {
 		a.log.Debug("slack: ignoring interaction", "type", cb.Type)
-		return
+		return nil
 	}
 	for _, act := range cb.ActionCallback.BlockActions {
 		helpful, q, ans, isFeedback, err := feedbackOf(act) // our buttons or Slack's feedback_buttons
@@ -214,6 +215,16 @@ func (a *Adapter) onInteraction(ctx context.Context, cb slackapi.InteractionCall
 		f := bot.Feedback{Platform: bot.PlatformSlack, Channel: channel, User: cb.User.ID, MessageID: msgTS,
 			Question: q, Answer: ans, Helpful: helpful, At: a.now()}
 		responseURL := cb.ResponseURL
+		if a.opts.Inbox != nil {
+			key := "click:" + channel + "/" + msgTS + "/" + cb.User.ID + "/" + act.ActionID + "/" + act.ActionTs
+			if err := a.enqueue(ctx, jobFeedback, key, jobPayload{Feedback: &f, ResponseURL: responseURL}); err != nil {
+				if dedupeKey != "" {
+					a.seen.forget("envelope:" + dedupeKey)
+				}
+				return err
+			}
+			continue
+		}
 		a.dispatch(ctx, "feedback", func(ctx context.Context) {
 			if err := a.h.RecordFeedback(ctx, f); err != nil {
 				a.log.Error("slack: recording feedback failed", "err", err)
@@ -226,6 +237,7 @@ func (a *Adapter) onInteraction(ctx context.Context, cb slackapi.InteractionCall
 			}
 		})
 	}
+	return nil
 }
 
 // envelopeIDOf digs the envelope id out of a frame slack-go could not

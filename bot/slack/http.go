@@ -151,6 +151,9 @@ func (a *Adapter) serveInteractivity(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad interaction payload", http.StatusBadRequest)
 		return
 	}
-	a.onInteraction(a.baseContext(), cb, "")
+	if err := a.onInteraction(a.baseContext(), cb, ""); err != nil {
+		http.Error(w, "could not queue the interaction", http.StatusServiceUnavailable)
+		return
+	}
 	w.WriteHeader(http.StatusOK)
 }

@@ -14,8 +14,9 @@ import (
 
 // Kinds of jobs the adapter puts in Options.Inbox.
 const (
-	jobThread = "thread" // answer in a channel or thread with chat.postMessage
-	jobSlash  = "slash"  // answer a slash command through its response_url
+	jobThread   = "thread"   // answer in a channel or thread with chat.postMessage
+	jobSlash    = "slash"    // answer a slash command through its response_url
+	jobFeedback = "feedback" // record a 👍/👎 click and thank the clicker
 )
 
 // enqueueTimeout bounds writing one event to the inbox before it is
@@ -29,6 +30,8 @@ type jobPayload struct {
 	ThreadTS    string      `json:"thread_ts,omitempty"`
 	ResponseURL string      `json:"response_url,omitempty"`
 	Ephemeral   bool        `json:"ephemeral,omitempty"`
+	// Feedback is the click a feedback job records.
+	Feedback *bot.Feedback `json:"feedback,omitempty"`
 }
 
 // enqueue writes an event to the inbox under key. A duplicate is counted
@@ -64,6 +67,8 @@ func (a *Adapter) WorkJob(ctx context.Context, j bot.Job) error {
 	}
 	var w bot.DeliveryWriter
 	switch j.Kind {
+	case jobFeedback:
+		return a.workFeedback(ctx, j, p)
 	case jobThread:
 		// The same writer as an answer in memory: an assistant thread
 		// streams natively there too.
@@ -86,9 +91,44 @@ func (a *Adapter) WorkJob(ctx context.Context, j bot.Job) error {
 	case errors.As(err, &rl):
 		return &bot.RetryAfterError{After: rl.RetryAfter, Err: err}
 	case errors.As(err, &refused):
-		return bot.Permanent(err)
+		err = bot.Permanent(err)
+	}
+	if errors.Is(err, bot.ErrPermanent) {
+		// Counted once, when the job is given up; a try that will be made
+		// again is counted by the queue as a retry.
+		a.event(EventError)
 	}
 	return err
+}
+
+// workFeedback records a queued click once (a marker guards against a
+// try that recorded it and then died) and thanks the clicker; a thank-you
+// that fails is logged, not tried again: it is a courtesy.
+func (a *Adapter) workFeedback(ctx context.Context, j bot.Job, p jobPayload) error {
+	if p.Feedback == nil {
+		return bot.Permanent(fmt.Errorf("slack: feedback job %s without a click", j.Key))
+	}
+	marker := string(bot.PlatformSlack) + ":" + j.Key + "#recorded"
+	if a.opts.Marks != nil {
+		if _, done, err := a.opts.Marks.Delivered(ctx, marker); err != nil {
+			return fmt.Errorf("slack: feedback job %s: %w", j.Key, err)
+		} else if done {
+			return nil
+		}
+	}
+	if err := a.h.RecordFeedback(ctx, *p.Feedback); err != nil {
+		return fmt.Errorf("slack: recording feedback: %w", err)
+	}
+	a.event(EventFeedback)
+	if a.opts.Marks != nil {
+		if err := a.opts.Marks.MarkDelivered(context.WithoutCancel(ctx), marker, ""); err != nil {
+			a.log.Warn("slack: could not mark feedback recorded", "key", j.Key, "err", err)
+		}
+	}
+	if p.ResponseURL != "" && a.allowedResponseURL(p.ResponseURL) {
+		a.thankForFeedback(ctx, p.ResponseURL)
+	}
+	return nil
 }
 
 var _ bot.JobWorker = (*Adapter)(nil)

@@ -148,6 +148,35 @@ func TestQueuedHTTPMode(t *testing.T) {
 		}
 		none(t, hs.fake.Responses(), "a second answer")
 	})
+	t.Run("a feedback click is queued, recorded once however often Slack sends it, and thanked", func(t *testing.T) {
+		hs, q := newQueuedHTTPHarness(t)
+		click := slacktest.BlockAction{ChannelID: "C1", UserID: "U3", MessageTS: "1700000000.000200", BlockID: feedbackBlockID,
+			ActionID: actionHelpful, Value: encodeFeedback(holdQuestion, "It was put on hold. [¶4]"), ResponseURL: hs.fake.ResponseURL()}
+		for range 2 {
+			if code, _, _ := hs.sendForm(InteractivityPath, click.Form()); code != http.StatusOK {
+				t.Fatalf("click answered %d", code)
+			}
+		}
+		if n, err := q.Backlog(context.Background()); err != nil || n != 1 {
+			t.Errorf("Backlog = %d, %v; want the click queued once", n, err)
+		}
+		startQueue(t, q)
+		f := recv(t, hs.feedback, "the feedback")
+		if !f.Helpful || f.Question != holdQuestion || f.MessageID != "1700000000.000200" {
+			t.Errorf("recorded %+v", f)
+		}
+		recv(t, hs.fake.Responses(), "the thank-you")
+		none(t, hs.feedback, "the click recorded twice")
+	})
+	t.Run("a click that cannot be queued is not acknowledged, so Slack sends it again", func(t *testing.T) {
+		hs, q := newQueuedHTTPHarness(t)
+		q.Close()
+		click := slacktest.BlockAction{ChannelID: "C1", UserID: "U3", MessageTS: "1700000000.000201", BlockID: feedbackBlockID,
+			ActionID: actionHelpful, Value: encodeFeedback(holdQuestion, "x"), ResponseURL: hs.fake.ResponseURL()}
+		if code, _, _ := hs.sendForm(InteractivityPath, click.Form()); code == http.StatusOK {
+			t.Errorf("status 200 for a click that was not stored")
+		}
+	})
 	t.Run("an event that cannot be queued is not acknowledged, so Slack sends it again", func(t *testing.T) {
 		hs, q := newQueuedHTTPHarness(t)
 		q.Close()

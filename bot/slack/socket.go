@@ -118,7 +118,9 @@ func (a *Adapter) onSocketEvent(ctx context.Context, sm socketClient, evt socket
 			a.event(EventMalformed)
 			return
 		}
-		a.onInteraction(ctx, cb, evt.Request.EnvelopeID)
+		if err := a.onInteraction(ctx, cb, evt.Request.EnvelopeID); err != nil {
+			return // not acknowledged: Slack sends it again
+		}
 		a.ack(sm, *evt.Request)
 	default:
 		a.log.Debug("slack: ignoring Socket Mode event", "type", evt.Type)

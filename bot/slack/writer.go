@@ -44,6 +44,14 @@ type threadWriter struct {
 	placeholderTS string
 	nextPartial   time.Time
 	wrote         bool
+	failed        error // the first write that failed
+}
+
+// WriteError returns the first write that failed (bot.WriteFailer).
+func (w *threadWriter) WriteError() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.failed
 }
 
 func (a *Adapter) newThreadWriter(channel, threadTS string) *threadWriter {
@@ -76,8 +84,8 @@ func (w *threadWriter) WriteReply(ctx context.Context, r bot.Reply) error {
 			_, err = w.post(ctx, m.Text, m.Blocks)
 		}
 		if err != nil {
-			a.event(EventError)
-			return err
+			w.failed = cmpOr(w.failed, err)
+			return err // counted once, by whoever gives up on the answer
 		}
 		w.wrote = true
 	}
@@ -162,9 +170,25 @@ type responseWriter struct {
 	url       string
 	ephemeral bool
 
-	mu    sync.Mutex
-	uses  int
-	wrote bool
+	mu     sync.Mutex
+	uses   int
+	wrote  bool
+	failed error // the first write that failed
+}
+
+// WriteError returns the first write that failed (bot.WriteFailer).
+func (w *responseWriter) WriteError() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.failed
+}
+
+// cmpOr returns first unless it is nil, then second.
+func cmpOr(first, second error) error {
+	if first != nil {
+		return first
+	}
+	return second
 }
 
 // Delivered reports whether anything reached the asker (bot.DeliveryWriter).
@@ -195,8 +219,8 @@ func (w *responseWriter) WriteReply(ctx context.Context, r bot.Reply) error {
 			return err
 		})
 		if err != nil {
-			a.event(EventError)
-			return err
+			w.failed = cmpOr(w.failed, err)
+			return err // counted once, by whoever gives up on the answer
 		}
 		w.wrote = true
 	}

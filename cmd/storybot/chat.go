@@ -53,10 +53,14 @@ func runChat(ctx context.Context, args []string, e env) int {
 }
 
 // openStore opens the database the CLI shares with serve: --db, else
-// STORYBOT_DB, else storybot.db in the working directory — the default
-// only when it exists, so that a command run anywhere leaves no database
-// behind. It returns nil when there is none to open.
-func openStore(ctx context.Context, flagValue string, getenv func(string) string) (*store.SQLite, error) {
+// PostgreSQL at STORYBOT_DATABASE_URL, else STORYBOT_DB, else storybot.db
+// in the working directory — the default only when it exists, so that a
+// command run anywhere leaves no database behind. It returns nil when
+// there is none to open.
+func openStore(ctx context.Context, flagValue string, getenv func(string) string) (*store.Store, error) {
+	if u := getenv("STORYBOT_DATABASE_URL"); flagValue == "" && u != "" {
+		return store.OpenPostgres(ctx, u)
+	}
 	path := dbPath(flagValue, getenv)
 	if flagValue == "" && getenv("STORYBOT_DB") == "" && !store.Exists(path) {
 		return nil, nil

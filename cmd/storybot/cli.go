@@ -265,7 +265,7 @@ func runAsk(ctx context.Context, args []string, e env) int {
 // share, with the LLM from OPENAI_* variables when they are set. With a
 // store st (chat's), it is wired as serve wires it: earlier story versions
 // for `changes`, and history and questions for the digest.
-func newCLIHandler(storiesDir string, mode bot.Mode, st *store.SQLite, e env) (*bot.Handler, error) {
+func newCLIHandler(storiesDir string, mode bot.Mode, st *store.Store, e env) (*bot.Handler, error) {
 	lib, err := loadLibrary(storiesDir)
 	if err != nil {
 		return nil, err

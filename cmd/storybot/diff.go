@@ -45,7 +45,12 @@ func runDiff(ctx context.Context, args []string, e env) int {
 	if err != nil {
 		return fail(e, "diff", err)
 	}
-	st, err := store.Open(ctx, dbPath(*db, e.getenv))
+	var st *store.Store
+	if u := e.getenv("STORYBOT_DATABASE_URL"); *db == "" && u != "" {
+		st, err = store.OpenPostgres(ctx, u)
+	} else {
+		st, err = store.Open(ctx, dbPath(*db, e.getenv))
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "storybot diff: %v\n", err)
 		return exitErr

@@ -130,7 +130,7 @@ type service struct {
 	lib        *knowledge.Library
 	handler    *bot.Handler
 	metrics    *metrics
-	store      *store.SQLite
+	store      *store.Store
 	queue      *queue.Queue
 	mux        *http.ServeMux
 	components []component
@@ -151,7 +151,7 @@ func newService(ctx context.Context, cfg config.Config, log *slog.Logger, e env)
 		return nil, err
 	}
 	s := &service{cfg: cfg, log: log, lib: lib, metrics: newMetrics(), mux: http.NewServeMux(), onListen: e.onListen}
-	st, err := store.Open(ctx, cfg.Store.Path, store.WithQuestionText(cfg.Store.LogQuestionText))
+	st, err := openServiceStore(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -347,11 +347,12 @@ func (s *service) addDiscord() (*discord.Adapter, error) {
 		HTTPOnly: !c.Gateway || c.Token == "", Ephemeral: c.Ephemeral, Logger: s.log,
 		OnEvent:       s.metrics.adapterEvent(bot.PlatformDiscord),
 		ShutdownGrace: s.cfg.HTTP.ShutdownTimeout.D(),
-		Dedupe:        s.queue,
+		Dedupe:        s.queue, Inbox: s.queue, Marks: s.queue,
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.queue.Register(bot.PlatformDiscord, a)
 	if c.PublicKey != "" {
 		s.mux.Handle("POST "+discord.InteractionsPath, a.InteractionsHandler())
 	}

@@ -5,15 +5,28 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/storybot/storybot/config"
 	"github.com/storybot/storybot/queue"
+	"github.com/storybot/storybot/store"
 )
+
+// openServiceStore opens the store: in PostgreSQL when database.url is
+// set (shared by every replica: versions, digest claims, feedback and
+// the question log), otherwise in the SQLite file store.path.
+func openServiceStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
+	opt := store.WithQuestionText(cfg.Store.LogQuestionText)
+	if u := cfg.Database.URL; u != "" {
+		return store.OpenPostgres(ctx, u, opt)
+	}
+	return store.Open(ctx, cfg.Store.Path, opt)
+}
 
 // openQueue opens the durable inbox: in PostgreSQL when database.url is
 // set, otherwise in the store's SQLite file.
 func (s *service) openQueue(ctx context.Context) (*queue.Queue, error) {
 	opts := queue.Options{
 		MaxAge: s.cfg.Queue.MaxAge.D(), Workers: s.cfg.Queue.Workers, JobTimeout: s.cfg.Queue.JobTimeout.D(),
-		Logger: s.log,
+		RescueAfter: s.cfg.Queue.RescueAfter.D(), Logger: s.log,
 	}
 	var q *queue.Queue
 	var err error
