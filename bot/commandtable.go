@@ -163,6 +163,17 @@ func Commands() []Command {
 			},
 		},
 		{
+			Name:    "insights",
+			Summary: "see what readers asked in the last 7 days and what the stories did not answer",
+			Details: "Per story: questions asked, answered and declined, 👍/👎 and the median answer time; the top " +
+				"questions, rewordings counted together; and the questions the stories do not answer, each with the " +
+				"passage the bot named instead. The full page is `/insights` on storybot's HTTP server.",
+			Access: Admins,
+			run: func(h *Handler, ctx context.Context, c call) error {
+				return c.w.WriteReply(ctx, h.insights(ctx))
+			},
+		},
+		{
 			Name:     "help",
 			Aliases:  []string{"?"},
 			Summary:  "the commands, or how to use one of them, with examples",

@@ -47,6 +47,9 @@ type Config struct {
 	Observer Observer
 	// Digest builds the digest command's reply; nil shows key points.
 	Digest DigestBuilder
+	// Insights builds the admins' insights command's reply; nil says
+	// there is no question log to read.
+	Insights InsightsBuilder
 	// Changes holds earlier versions of the stories, for the changes
 	// command (the store); nil means changes are not tracked.
 	Changes ChangeSource
@@ -90,6 +93,9 @@ type QuestionRecord struct {
 	Abstained bool
 	Latency   time.Duration
 	Stories   []string
+	// Closest is, for a declined question, the nearest passage the bot
+	// named instead of an answer; nil otherwise.
+	Closest *Quote
 }
 
 // QuestionLogger keeps a log of questions asked.
@@ -375,8 +381,11 @@ func (h *Handler) record(ctx context.Context, m Message, r Reply, latency time.D
 			stories = append(stories, q.Story)
 		}
 	}
+	if len(stories) == 0 && r.Closest != nil {
+		stories = append(stories, r.Closest.Story)
+	}
 	rec := QuestionRecord{At: h.cfg.Now(), Platform: m.Platform, Channel: m.Channel, Question: r.Question,
-		Mode: r.Mode, Abstained: r.Abstained, Latency: latency, Stories: stories}
+		Mode: r.Mode, Abstained: r.Abstained, Latency: latency, Stories: stories, Closest: r.Closest}
 	if err := h.cfg.Questions.LogQuestion(ctx, rec); err != nil {
 		h.log.Warn("question log failed", "err", err)
 	}
@@ -406,6 +415,10 @@ func (h *Handler) quoteReply(a knowledge.Answer) Reply {
 		r.Note = "quoted from the story"
 	}
 	r.Source = h.sourceOf(r.Quotes, a.Closest)
+	if a.Abstained && a.Closest != nil {
+		c := h.quote(a.Closest.Story, a.Closest.Paragraph, a.Closest.Quote, a.Closest.Speaker)
+		r.Closest = &c
+	}
 	return r
 }
 

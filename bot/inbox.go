@@ -103,6 +103,12 @@ type JobWriter struct {
 	writeErr error
 }
 
+// A JobWriter passes on whatever its adapter's writer can show.
+var (
+	_ PartialWriter = (*JobWriter)(nil)
+	_ StepWriter    = (*JobWriter)(nil)
+)
+
 // replayer is a ReplyWriter that can tell that its latest reply was not
 // written because an earlier try of the same job delivered it.
 type replayer interface{ replayed() bool }
@@ -157,6 +163,20 @@ func (jw *JobWriter) WritePartial(ctx context.Context, text string) error {
 		return nil
 	}
 	if err := pw.WritePartial(ctx, text); err != nil {
+		return jw.failed(err)
+	}
+	return nil
+}
+
+// WriteStep passes the steps of an LLM answer on during the first try
+// only, as WritePartial does the text (StepWriter): a retried job shows
+// its final reply alone.
+func (jw *JobWriter) WriteStep(ctx context.Context, s Step) error {
+	sw, ok := jw.w.(StepWriter)
+	if !ok || jw.job.Attempt > 1 {
+		return nil
+	}
+	if err := sw.WriteStep(ctx, s); err != nil {
 		return jw.failed(err)
 	}
 	return nil

@@ -115,6 +115,9 @@ type Reply struct {
 	// Note is a short remark shown under the answer ("quoted from the story",
 	// "the LLM was unavailable, so these are the story's own words").
 	Note string
+	// Closest is, when the answer was declined, the nearest passage the
+	// stories hold (not an answer); nil otherwise.
+	Closest *Quote
 	// Checked is the verdict of the checks on a summary ("Checked 3
 	// quotations against the story: 3 verbatim"); empty in quote mode.
 	Checked string

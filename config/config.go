@@ -26,10 +26,14 @@ type Config struct {
 	Slack   SlackConfig    `yaml:"slack"`
 	Discord DiscordConfig  `yaml:"discord"`
 	Digests []DigestConfig `yaml:"digests"`
-	Limits  LimitsConfig   `yaml:"limits"`
+	// Insights are weekly posts of what readers asked, to editors.
+	Insights []InsightsConfig `yaml:"insights"`
+	Limits   LimitsConfig     `yaml:"limits"`
 	// Admins may add stories from chat: "slack:U123", "discord:1234".
-	Admins []string    `yaml:"admins"`
-	Store  StoreConfig `yaml:"store"`
+	Admins []string `yaml:"admins"`
+	// Admin guards the insights page on the HTTP server.
+	Admin AdminConfig `yaml:"admin"`
+	Store StoreConfig `yaml:"store"`
 	// Database moves the store and the queue to PostgreSQL.
 	Database DatabaseConfig `yaml:"database"`
 	Queue    QueueConfig    `yaml:"queue"`
@@ -49,6 +53,9 @@ type StoriesConfig struct {
 	// AllowPrivateURLs lets `story add` fetch from private and loopback
 	// addresses (off: a chat user could otherwise probe the network).
 	AllowPrivateURLs bool `yaml:"allow_private_urls"`
+	// SharedPollInterval is how often a replica on PostgreSQL checks the
+	// database for stories added on other replicas.
+	SharedPollInterval Duration `yaml:"shared_poll_interval"`
 }
 
 // AnswerConfig tunes answers.
@@ -99,6 +106,11 @@ type DiscordConfig struct {
 	APIURL        string `yaml:"api_url"`
 	Gateway       bool   `yaml:"gateway"`
 	Ephemeral     bool   `yaml:"ephemeral"`
+	// ShardID and ShardCount split the gateway between replicas: each
+	// replica a different shard_id, all the same shard_count
+	// (DISCORD_SHARD_ID, DISCORD_SHARD_COUNT).
+	ShardID    int `yaml:"shard_id"`
+	ShardCount int `yaml:"shard_count"`
 }
 
 // DigestConfig is one scheduled digest.
@@ -164,6 +176,28 @@ type QueueConfig struct {
 type HTTPConfig struct {
 	Addr            string   `yaml:"addr"`
 	ShutdownTimeout Duration `yaml:"shutdown_timeout"`
+	// PublicURL is where people reach the server (https://bot.example.com),
+	// for links to the insights page; empty means no links.
+	PublicURL string `yaml:"public_url"`
+}
+
+// InsightsConfig is one weekly insights post.
+type InsightsConfig struct {
+	Name        string `yaml:"name"`
+	Platform    string `yaml:"platform"` // slack or discord
+	Channel     string `yaml:"channel"`
+	WeekdayName string `yaml:"weekday"`  // monday … sunday
+	Time        string `yaml:"time"`     // "09:00"
+	Timezone    string `yaml:"timezone"` // IANA, e.g. Europe/Budapest
+}
+
+// AdminConfig guards the admin pages of the HTTP server.
+type AdminConfig struct {
+	// Token opens the insights page (as a bearer token or typed into its
+	// login form); empty means the page is not served. Secret:
+	// STORYBOT_ADMIN_TOKEN or token_file only.
+	Token     string `yaml:"token"`
+	TokenFile string `yaml:"token_file"`
 }
 
 // LoggingConfig configures logs.
@@ -177,12 +211,13 @@ type LoggingConfig struct {
 // environment: the embedded story, quote or auto mode, no platforms.
 func Default() Config {
 	return Config{
-		Stories: StoriesConfig{EmbeddedDefault: true, Watch: true, RescanInterval: Duration(30 * time.Second)},
-		Answer:  AnswerConfig{Mode: "auto", MaxQuotes: 3, Abstain: "normal"},
+		Stories: StoriesConfig{EmbeddedDefault: true, Watch: true, RescanInterval: Duration(30 * time.Second),
+			SharedPollInterval: Duration(30 * time.Second)},
+		Answer: AnswerConfig{Mode: "auto", MaxQuotes: 3, Abstain: "normal"},
 		LLM: LLMConfig{Temperature: 0.2, Timeout: Duration(20 * time.Second), MaxParagraphs: 6, MaxRetries: 2,
 			CacheSize: 256, CacheTTL: Duration(time.Hour)},
 		Slack:   SlackConfig{Commands: map[string]string{"ask": "/ask", "quote": "/quote", "digest": "/digest"}},
-		Discord: DiscordConfig{Gateway: true},
+		Discord: DiscordConfig{Gateway: true, ShardCount: 1},
 		Limits: LimitsConfig{PerUser: Rate{N: 10, Per: time.Minute}, PerChannel: Rate{N: 30, Per: time.Minute},
 			MaxQuestionLen: 2000},
 		Store: StoreConfig{Path: "storybot.db", LogQuestionText: true},
@@ -217,8 +252,11 @@ var EnvVars = []EnvVar{
 	{"DISCORD_GUILD_ID", "discord.guild_id", false},
 	{"DISCORD_PUBLIC_KEY", "discord.public_key", true},
 	{"DISCORD_API_URL", "discord.api_url", false},
+	{"DISCORD_SHARD_ID", "discord.shard_id", false},
+	{"DISCORD_SHARD_COUNT", "discord.shard_count", false},
 	{"STORYBOT_DB", "store.path", false},
 	{"STORYBOT_DATABASE_URL", "database.url", true},
+	{"STORYBOT_ADMIN_TOKEN", "admin.token", true},
 	{"STORYBOT_HTTP_ADDR", "http.addr", false},
 	{"STORYBOT_LOG_LEVEL", "logging.level", false},
 }
@@ -290,6 +328,8 @@ func (c *Config) secretsInFile() []error {
 	check("slack.signing_secret", c.Slack.SigningSecret, "SLACK_SIGNING_SECRET")
 	check("discord.token", c.Discord.Token, "DISCORD_TOKEN")
 	check("discord.public_key", c.Discord.PublicKey, "DISCORD_PUBLIC_KEY")
+	check("admin.token", c.Admin.Token, "STORYBOT_ADMIN_TOKEN")
+	c.Admin.Token = ""
 	if URLPassword(c.Database.URL) != "" {
 		errs = append(errs, &FieldError{Key: "database.url", Msg: "a password does not belong in the config file; set STORYBOT_DATABASE_URL or database.url_file, or keep it in PGPASSWORD"})
 		c.Database.URL = ""
@@ -330,16 +370,33 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 	set("DISCORD_PUBLIC_KEY", &c.Discord.PublicKey)
 	set("DISCORD_PUBLIC_KEY_FILE", &c.Discord.PublicKeyFile)
 	set("DISCORD_API_URL", &c.Discord.APIURL)
+	var errs []error
+	setInt := func(name, key string, dst *int) {
+		v := getenv(name)
+		if v == "" {
+			return
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			errs = append(errs, &FieldError{Key: key, Msg: fmt.Sprintf("%s=%q is not a whole number", name, v)})
+			return
+		}
+		*dst = n
+	}
+	setInt("DISCORD_SHARD_ID", "discord.shard_id", &c.Discord.ShardID)
+	setInt("DISCORD_SHARD_COUNT", "discord.shard_count", &c.Discord.ShardCount)
 	set("STORYBOT_DB", &c.Store.Path)
 	set("STORYBOT_DATABASE_URL", &c.Database.URL)
 	set("STORYBOT_DATABASE_URL_FILE", &c.Database.URLFile)
+	set("STORYBOT_ADMIN_TOKEN", &c.Admin.Token)
+	set("STORYBOT_ADMIN_TOKEN_FILE", &c.Admin.TokenFile)
 	set("STORYBOT_HTTP_ADDR", &c.HTTP.Addr)
 	set("STORYBOT_LOG_LEVEL", &c.Logging.Level)
 	// Slack in HTTP mode is what a signing secret without an app token means.
 	if getenv("SLACK_SIGNING_SECRET") != "" && getenv("SLACK_APP_TOKEN") == "" && c.Slack.AppToken == "" && c.Slack.Mode == "" {
 		c.Slack.Mode = "http"
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // readSecretFiles fills secrets from their *_file paths when not set.
@@ -363,6 +420,7 @@ func (c *Config) readSecretFiles() []error {
 	read("discord.token", c.Discord.TokenFile, &c.Discord.Token)
 	read("discord.public_key", c.Discord.PublicKeyFile, &c.Discord.PublicKey)
 	read("database.url", c.Database.URLFile, &c.Database.URL)
+	read("admin.token", c.Admin.TokenFile, &c.Admin.Token)
 	return errs
 }
 
@@ -419,6 +477,9 @@ func (c Config) Validate() error {
 	}
 	if c.Stories.RescanInterval < Duration(time.Second) {
 		bad("stories.rescan_interval", "must be at least 1s")
+	}
+	if c.Stories.SharedPollInterval < Duration(time.Second) {
+		bad("stories.shared_poll_interval", "must be at least 1s")
 	}
 	oneOf("answer.mode", c.Answer.Mode, "quote", "summary", "auto")
 	if c.Answer.Mode == "summary" && !c.LLMEnabled() {
@@ -489,6 +550,11 @@ func (c Config) Validate() error {
 			bad("discord.token", "required for the gateway (or set discord.gateway: false for HTTP interactions only)")
 		}
 	}
+	if c.Discord.ShardCount < 1 {
+		bad("discord.shard_count", "must be at least 1")
+	} else if c.Discord.ShardID < 0 || c.Discord.ShardID >= c.Discord.ShardCount {
+		bad("discord.shard_id", "must be between 0 and discord.shard_count-1 (%d)", c.Discord.ShardCount-1)
+	}
 	names := map[string]bool{}
 	for i, d := range c.Digests {
 		key := fmt.Sprintf("digests[%d]", i)
@@ -525,6 +591,7 @@ func (c Config) Validate() error {
 			oneOf(key+".mode", d.Mode, "quote", "summary")
 		}
 	}
+	c.validateInsights(bad)
 	if c.Limits.MaxQuestionLen < 1 {
 		bad("limits.max_question_len", "must be positive")
 	}
@@ -579,7 +646,7 @@ func validClock(s string) bool {
 // leaks and scrubbed.
 func (c Config) Secrets() []string {
 	var out []string
-	for _, s := range []string{c.LLM.APIKey, c.Slack.BotToken, c.Slack.AppToken, c.Slack.SigningSecret, c.Discord.Token} {
+	for _, s := range []string{c.LLM.APIKey, c.Slack.BotToken, c.Slack.AppToken, c.Slack.SigningSecret, c.Discord.Token, c.Admin.Token} {
 		if s != "" {
 			out = append(out, s)
 		}

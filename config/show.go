@@ -19,6 +19,7 @@ var secretEnv = map[string]string{
 	"slack.signing_secret": "SLACK_SIGNING_SECRET",
 	"discord.token":        "DISCORD_TOKEN",
 	"discord.public_key":   "DISCORD_PUBLIC_KEY",
+	"admin.token":          "STORYBOT_ADMIN_TOKEN",
 }
 
 // Show renders the effective configuration as a config file in the
@@ -186,6 +187,8 @@ func secretValue(key string, c Config) (val, file string) {
 		return c.Discord.PublicKey, c.Discord.PublicKeyFile
 	case "database.url":
 		return c.Database.URL, c.Database.URLFile
+	case "admin.token":
+		return c.Admin.Token, c.Admin.TokenFile
 	}
 	return "", ""
 }

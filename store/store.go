@@ -236,6 +236,12 @@ var migrations = []string{
 		stories    TEXT    NOT NULL   -- JSON array of story ids
 	);
 	CREATE INDEX questions_by_time ON questions (at);`,
+	// 2: the passage a declined question was pointed to, for insights.
+	`ALTER TABLE questions ADD COLUMN closest_story TEXT;
+	ALTER TABLE questions ADD COLUMN closest_paragraph INTEGER;
+	ALTER TABLE questions ADD COLUMN closest_quote TEXT;`,
+	// 3: story texts added on one replica, for the others (stories.go).
+	storyTextsMigration,
 }
 
 // pgMigrations are migrations for PostgreSQL, one for one with
@@ -285,6 +291,12 @@ var pgMigrations = [][]string{
 		)`,
 		`CREATE INDEX questions_by_time ON questions (at)`,
 	},
+	{
+		`ALTER TABLE questions ADD COLUMN closest_story TEXT`,
+		`ALTER TABLE questions ADD COLUMN closest_paragraph INTEGER`,
+		`ALTER TABLE questions ADD COLUMN closest_quote TEXT`,
+	},
+	pgStoryTextsMigration,
 }
 
 // SchemaVersion is the schema version this build of storybot writes.
@@ -640,9 +652,16 @@ func (s *Store) LogQuestion(ctx context.Context, q bot.QuestionRecord) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO questions (at, platform, channel, question, mode, abstained, latency_ms, stories)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, nanos(q.At), string(q.Platform), q.Channel, text, string(q.Mode), boolInt(q.Abstained),
-		q.Latency.Milliseconds(), string(stories))
+	var cStory, cQuote sql.NullString
+	var cPara sql.NullInt64
+	if c := q.Closest; c != nil {
+		cStory, cPara, cQuote = sql.NullString{String: c.Story, Valid: true}, sql.NullInt64{Int64: int64(c.Paragraph), Valid: true},
+			sql.NullString{String: c.Text, Valid: true}
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO questions (at, platform, channel, question, mode, abstained, latency_ms, stories,
+		closest_story, closest_paragraph, closest_quote)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, nanos(q.At), string(q.Platform), q.Channel, text, string(q.Mode), boolInt(q.Abstained),
+		q.Latency.Milliseconds(), string(stories), cStory, cPara, cQuote)
 	if err != nil {
 		return fmt.Errorf("store: log question: %w", err)
 	}

@@ -59,6 +59,12 @@ type Options struct {
 	// HTTPOnly skips the gateway: commands arrive only through
 	// InteractionsHandler, and mentions and DMs are not seen.
 	HTTPOnly bool
+	// ShardID and ShardCount split the gateway between replicas: each
+	// identifies as shard ShardID of ShardCount, and Discord sends it the
+	// events of the guilds (guild_id >> 22) % ShardCount == ShardID, and
+	// DMs to shard 0 only. Zero ShardCount means one shard.
+	ShardID    int
+	ShardCount int
 	// Ephemeral makes command replies visible only to the person who used
 	// the command.
 	Ephemeral bool
@@ -113,6 +119,10 @@ const Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | disco
 // Message Content intent (gateway close code 4014).
 var ErrDisallowedIntents = errors.New("discord refused the Message Content intent (close code 4014): " +
 	"switch on Bot → Privileged Gateway Intents → Message Content Intent in the developer portal")
+
+// ErrBadShard is returned by New when the shard id is not below the
+// shard count.
+var ErrBadShard = errors.New("invalid gateway shard")
 
 // ErrAuthenticationFailed is returned by Run when Discord rejects the bot
 // token on the gateway (close code 4004).
@@ -189,6 +199,13 @@ func New(h Handler, opts Options) (*Adapter, error) {
 		}
 		pub = b
 	}
+	if opts.ShardCount == 0 {
+		opts.ShardCount = 1
+	}
+	if opts.ShardCount < 1 || opts.ShardID < 0 || opts.ShardID >= opts.ShardCount {
+		return nil, fmt.Errorf("discord adapter: shard %d of %d: want 0 ≤ shard id < shard count: %w",
+			opts.ShardID, opts.ShardCount, ErrBadShard)
+	}
 	if opts.HTTPOnly && pub == nil {
 		return nil, errors.New("discord adapter: HTTP interactions need the public key (DISCORD_PUBLIC_KEY)")
 	}
@@ -215,6 +232,7 @@ func New(h Handler, opts Options) (*Adapter, error) {
 	}
 	s.Client = client
 	s.Identify.Intents = Intents
+	s.ShardID, s.ShardCount = opts.ShardID, opts.ShardCount
 	s.StateEnabled = false // nothing here reads guild caches; READY's user is kept regardless
 	// The adapter reconnects itself, so that a refused intent stops the
 	// loop with one clear log line instead of retrying forever.
@@ -276,7 +294,8 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}
 	a.connected.Store(true)
 	a.event(EventConnected)
-	a.log.Info("discord gateway connected", "bot_user", a.botUserID(), "app", a.applicationID())
+	a.log.Info("discord gateway connected", "bot_user", a.botUserID(), "app", a.applicationID(),
+		"shard", a.opts.ShardID, "shards", a.opts.ShardCount)
 	a.registerCommands(ctx)
 
 	err := a.keepConnected(ctx)

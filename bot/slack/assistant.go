@@ -205,6 +205,7 @@ var (
 	_ bot.DeliveryWriter = (*assistantWriter)(nil)
 	_ bot.PartialWriter  = (*assistantWriter)(nil)
 	_ bot.StepWriter     = (*assistantWriter)(nil)
+	_ bot.WriteFailer    = (*assistantWriter)(nil)
 )
 
 // assistantWriter answers in an assistant thread. A summary streams
@@ -228,6 +229,7 @@ type assistantWriter struct {
 	queued     []slackapi.StreamChunk // task updates waiting for the stream
 	nextAppend time.Time              // no text appended before this
 	wrote      bool
+	failed     error // the first final write that failed
 }
 
 // Delivered reports whether anything reached the asker (bot.DeliveryWriter).
@@ -236,6 +238,16 @@ func (w *assistantWriter) Delivered() bool {
 	wrote := w.wrote
 	w.mu.Unlock()
 	return wrote || w.tw.Delivered()
+}
+
+// WriteError returns the first final write that failed, here or in the
+// classic writer it fell back to (bot.WriteFailer), so that no apology
+// follows a delivery failure.
+func (w *assistantWriter) WriteError() error {
+	w.mu.Lock()
+	failed := w.failed
+	w.mu.Unlock()
+	return cmpOr(failed, w.tw.WriteError())
 }
 
 func (w *assistantWriter) setStatus(ctx context.Context, status string) error {
@@ -369,8 +381,8 @@ func (w *assistantWriter) WriteReply(ctx context.Context, r bot.Reply) error {
 				w.classic = true
 				return w.tw.WriteReply(ctx, r)
 			}
-			w.a.event(EventError)
-			return err
+			w.failed = cmpOr(w.failed, err)
+			return err // counted once, by whoever gives up on the answer
 		}
 	}
 	rest, ok := strings.CutPrefix(r.Text, w.shown)
@@ -386,8 +398,8 @@ func (w *assistantWriter) WriteReply(ctx context.Context, r bot.Reply) error {
 	chunks := append(w.queued, slackapi.NewMarkdownTextChunk(escape(rest)))
 	w.queued = nil
 	if err := w.stop(ctx, chunks, streamFinalBlocks(r)); err != nil {
-		w.a.event(EventError)
-		return err
+		w.failed = cmpOr(w.failed, err)
+		return err // counted once, by whoever gives up on the answer
 	}
 	w.a.event(EventAnswer)
 	return nil
@@ -428,8 +440,8 @@ func (w *assistantWriter) postWhole(ctx context.Context, r bot.Reply) error {
 			}
 		}
 		if err != nil {
-			w.a.event(EventError)
-			return err
+			w.failed = cmpOr(w.failed, err)
+			return err // counted once, by whoever gives up on the answer
 		}
 		w.wrote = true
 	}

@@ -32,6 +32,13 @@ const (
 // 0), so the stream follows the fake LLM's chunks and nothing waits.
 func newAssistantHarness(t *testing.T, llmText string) *harness {
 	t.Helper()
+	return newAssistantHarnessWith(t, llmText, nil)
+}
+
+// newAssistantHarnessWith is newAssistantHarness with edit adjusting the
+// adapter's options.
+func newAssistantHarnessWith(t *testing.T, llmText string, edit func(*Options)) *harness {
+	t.Helper()
 	srv := openaitest.New(t)
 	if llmText != "" {
 		srv.SetDefault(func(openaitest.Request) openaitest.Behaviour { return openaitest.Behaviour{Text: llmText} })
@@ -50,13 +57,17 @@ func newAssistantHarness(t *testing.T, llmText string) *harness {
 	fake := slacktest.New(t)
 	hs := &harness{t: t, fake: fake, h: &recordingHandler{Handler: h, msgs: make(chan bot.Message, 64)},
 		feedback: fb, events: make(chan string, 256)}
-	a, err := New(hs.h, Options{BotToken: slacktest.BotToken, AppToken: slacktest.AppToken, SocketMode: true,
+	opts := Options{BotToken: slacktest.BotToken, AppToken: slacktest.AppToken, SocketMode: true,
 		APIURL: fake.URL(), Logger: testLogger(t), OnEvent: func(kind string) {
 			select {
 			case hs.events <- kind:
 			default:
 			}
-		}})
+		}}
+	if edit != nil {
+		edit(&opts)
+	}
+	a, err := New(hs.h, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,13 +8,15 @@ import (
 	"strings"
 
 	"github.com/storybot/storybot/knowledge"
+	"github.com/storybot/storybot/store"
 	"github.com/storybot/storybot/stories"
 )
 
 const addUsage = "usage: storybot add [--stories DIR] [--allow-private] [--config FILE] PATH|URL\n"
 
 // runAdd saves a story file or a news page into the stories folder, where
-// a running storybot's watcher picks it up.
+// a running storybot's watcher picks it up; with STORYBOT_DATABASE_URL it
+// also shares the story with replicas that do not share the folder.
 func runAdd(ctx context.Context, args []string, e env) int {
 	fs := newFlagSet("add", e)
 	dir := fs.String("stories", "", "save into the stories folder `DIR` (default: stories.dir from the configuration or $STORYBOT_STORIES)")
@@ -80,5 +82,18 @@ func runAdd(ctx context.Context, args []string, e env) int {
 		}
 	}
 	fmt.Fprintf(e.stdout, "%s %s: %d paragraphs (%d content) in %s\n", verb, r.Story.ID, len(r.Story.Paragraphs), content, r.Path)
+	if u := e.getenv("STORYBOT_DATABASE_URL"); u != "" {
+		// Replicas on PostgreSQL that do not share this folder take the
+		// story from the database.
+		st, err := store.OpenPostgres(ctx, u)
+		if err != nil {
+			return fail(e, "add", fmt.Errorf("the story is in %s but was not shared with other replicas: %w", r.Path, err))
+		}
+		defer st.Close()
+		if _, err := shareStoryFile(ctx, st, *dir, r.Story.ID); err != nil {
+			return fail(e, "add", fmt.Errorf("the story is in %s but was not shared with other replicas: %w", r.Path, err))
+		}
+		fmt.Fprintf(e.stdout, "shared %s with the replicas on the database\n", r.Story.ID)
+	}
 	return exitOK
 }

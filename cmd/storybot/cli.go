@@ -46,6 +46,7 @@ Usage:
   storybot stories [flags]            list the loaded stories
   storybot digest [flags]             print the digest: key points, quotes, dates, what changed
   storybot diff [flags] STORY         what changed in a story since its previous stored version
+  storybot insights [flags]           what readers asked: answered, declined, top and unanswered questions
   storybot add [flags] PATH|URL       save a story file or a news page into the stories folder
   storybot serve [--config FILE]      run the Slack and Discord bots, digests, /healthz and /metrics
   storybot config check|show          validate the configuration, or print it with secrets redacted
@@ -84,6 +85,8 @@ func run(ctx context.Context, args []string, e env) int {
 		return runDigest(ctx, rest, e)
 	case "diff":
 		return runDiff(ctx, rest, e)
+	case "insights":
+		return runInsights(ctx, rest, e)
 	case "add":
 		return runAdd(ctx, rest, e)
 	case "chat":

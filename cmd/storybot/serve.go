@@ -164,6 +164,13 @@ func newService(ctx context.Context, cfg config.Config, log *slog.Logger, e env)
 	}
 	s.queue = q
 	s.closers = append(s.closers, q.Close)
+	// Stories shared by other replicas first, so an old copy in this
+	// replica's folder is not recorded as the newest version.
+	if err := s.addReplicator(ctx); err != nil {
+		q.Close()
+		st.Close()
+		return nil, err
+	}
 	if err := st.RecordLibrary(ctx, lib, time.Now()); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("recording story versions: %w", err)
@@ -192,6 +199,7 @@ func (s *service) build() error {
 	hcfg.Changes = s.store
 	hcfg.Digest = builder
 	hcfg.Admins = cfg.Admins
+	s.addInsights(&hcfg)
 
 	var watcher *stories.Watcher
 	if cfg.Stories.Dir != "" {
@@ -205,7 +213,7 @@ func (s *service) build() error {
 		if err != nil {
 			return fmt.Errorf("story fetcher: %w", err)
 		}
-		hcfg.Stories = storyAdder{fetcher: f, watcher: watcher}
+		hcfg.Stories = storyAdder{fetcher: f, watcher: watcher, share: s.shareStory}
 	}
 	s.handler = bot.NewHandler(hcfg)
 	builder.Summarizer = s.handler
@@ -238,6 +246,9 @@ func (s *service) build() error {
 			return fmt.Errorf("digests: %w", err)
 		}
 		s.components = append(s.components, component{name: "digest scheduler", run: sched.Run})
+	}
+	if err := s.addWeeklyInsights(posters); err != nil {
+		return err
 	}
 	if watcher != nil {
 		s.components = append(s.components, component{name: "stories watcher", run: watcher.Run})
@@ -326,6 +337,7 @@ func (s *service) addSlack() (*slack.Adapter, error) {
 		Ephemeral: c.Ephemeral, Logger: s.log, OnEvent: s.metrics.adapterEvent(bot.PlatformSlack),
 		ShutdownGrace: s.cfg.HTTP.ShutdownTimeout.D(),
 		Inbox:         s.queue, Marks: s.queue,
+		ChannelStories: slackChannelStories(s.cfg.Digests),
 	})
 	if err != nil {
 		return nil, err
@@ -345,6 +357,7 @@ func (s *service) addDiscord() (*discord.Adapter, error) {
 	a, err := discord.New(s.handler, discord.Options{
 		Token: c.Token, AppID: c.AppID, GuildID: c.GuildID, PublicKey: c.PublicKey, APIURL: c.APIURL,
 		HTTPOnly: !c.Gateway || c.Token == "", Ephemeral: c.Ephemeral, Logger: s.log,
+		ShardID: c.ShardID, ShardCount: c.ShardCount,
 		OnEvent:       s.metrics.adapterEvent(bot.PlatformDiscord),
 		ShutdownGrace: s.cfg.HTTP.ShutdownTimeout.D(),
 		Dedupe:        s.queue, Inbox: s.queue, Marks: s.queue,
@@ -390,6 +403,8 @@ func (s *service) newWatcher() (*stories.Watcher, error) {
 type storyAdder struct {
 	fetcher *stories.Fetcher
 	watcher *stories.Watcher // nil when the folder is not watched
+	// share hands the added story's id to the other replicas (replicate.go).
+	share func(ctx context.Context, id string)
 }
 
 func (a storyAdder) AddStory(ctx context.Context, url string) (string, error) {
@@ -400,6 +415,9 @@ func (a storyAdder) AddStory(ctx context.Context, url string) (string, error) {
 	if a.watcher != nil {
 		// A rescan error names other files; the new story is in either way.
 		_ = a.watcher.Rescan(ctx)
+	}
+	if a.share != nil {
+		a.share(ctx, id)
 	}
 	return id, nil
 }

@@ -60,6 +60,7 @@ const (
 const (
 	CloseAuthenticationFailed = 4004
 	CloseDisallowedIntents    = 4014
+	CloseInvalidShard         = 4010
 )
 
 // IntentMessageContent is the privileged intent bit Discord refuses with
@@ -79,7 +80,10 @@ const recorderSize = 256
 type Identify struct {
 	Token   string
 	Intents int
-	Raw     json.RawMessage
+	// Shard is the [shard_id, num_shards] pair the client asked for; nil
+	// when it sent none (one shard).
+	Shard []int
+	Raw   json.RawMessage
 }
 
 // Resume is an op 6 RESUME the fake received.
@@ -131,6 +135,7 @@ type Server struct {
 	identifies chan Identify
 	resumes    chan Resume
 	conns      chan int
+	typing     chan string // channel ids: typing.go
 
 	seq        atomic.Int64 // gateway sequence
 	ids        atomic.Int64 // snowflakes
@@ -182,6 +187,7 @@ func New(t testing.TB, opts ...ServerOption) *Server {
 		identifies:   make(chan Identify, recorderSize),
 		resumes:      make(chan Resume, recorderSize),
 		conns:        make(chan int, recorderSize),
+		typing:       make(chan string, recorderSize),
 		wake:         make(chan struct{}, 1),
 		live:         map[*websocket.Conn]struct{}{},
 		interactions: map[string]*interactionState{},
@@ -196,9 +202,7 @@ func New(t testing.TB, opts ...ServerOption) *Server {
 	mux.HandleFunc("GET /api/v9/users/@me", s.authed(s.me))
 	mux.HandleFunc("POST /api/v9/channels/{channel}/messages", s.authed(s.createMessage))
 	mux.HandleFunc("PATCH /api/v9/channels/{channel}/messages/{message}", s.authed(s.editMessage))
-	mux.HandleFunc("POST /api/v9/channels/{channel}/typing", s.authed(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusNoContent)
-	}))
+	mux.HandleFunc("POST /api/v9/channels/{channel}/typing", s.authed(s.triggerTyping))
 	mux.HandleFunc("POST /api/v9/interactions/{id}/{token}/callback", s.callback)
 	mux.HandleFunc("PATCH /api/v9/webhooks/{app}/{token}/messages/{message}", s.webhookEdit)
 	mux.HandleFunc("POST /api/v9/webhooks/{app}/{token}", s.followup)
@@ -768,11 +772,16 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 			var id struct {
 				Token   string `json:"token"`
 				Intents int    `json:"intents"`
+				Shard   []int  `json:"shard"`
 			}
 			_ = json.Unmarshal(p.D, &id)
-			record(s, s.identifies, Identify{Token: id.Token, Intents: id.Intents, Raw: p.D}, "identify")
+			record(s, s.identifies, Identify{Token: id.Token, Intents: id.Intents, Shard: id.Shard, Raw: p.D}, "identify")
 			if id.Token != "Bot "+Token {
 				closeWith(CloseAuthenticationFailed, "Authentication failed.")
+				return
+			}
+			if id.Shard != nil && (len(id.Shard) != 2 || id.Shard[1] < 1 || id.Shard[0] < 0 || id.Shard[0] >= id.Shard[1]) {
+				closeWith(CloseInvalidShard, "Invalid shard.")
 				return
 			}
 			s.mu.Lock()
@@ -795,6 +804,9 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 				"v": 9, "session_id": SessionID, "resume_gateway_url": s.wsURL(), "user": botUser(),
 				"application": map[string]any{"id": AppID, "flags": 0},
 				"guilds":      []any{map[string]any{"id": GuildID, "unavailable": true}}, "private_channels": []any{}}}
+			if id.Shard != nil {
+				ready["d"].(map[string]any)["shard"] = id.Shard
+			}
 			if write(websocket.BinaryMessage, zlibJSON(ready)) != nil {
 				return
 			}
