@@ -156,16 +156,17 @@ func declineChart(r Report) chart {
 	return c
 }
 
-// feedbackChart draws 👍 and 👎 per story as pairs of bars.
+// feedbackChart draws 👍 and 👎 per story as pairs of bars, labelled in
+// words: a browser without an emoji font draws no emoji.
 func feedbackChart(r Report) chart {
 	rows := len(r.Stories)
-	c := chart{Title: "👍 / 👎 per story", Width: chartW, Height: padT + 8 + 34*max(rows, 1)}
+	c := chart{Title: "Answers rated helpful / not helpful, per story", Width: chartW, Height: padT + 8 + 34*max(rows, 1)}
 	top := 1
 	for _, s := range r.Stories {
 		top = max(top, s.Helpful, s.Unhelpful)
 	}
 	const labelW = 200
-	w := float64(chartW - labelW - padR - 40)
+	w := float64(chartW - labelW - padR - 90) // room for "not helpful 12" after a bar
 	for i, s := range r.Stories {
 		y := float64(padT + 34*i)
 		c.Labels = append(c.Labels, label{X: labelW - 6, Y: y + 17, Text: shorten(s.Name(), 30), Anchor: "end"})
@@ -173,7 +174,7 @@ func feedbackChart(r Report) chart {
 			n    int
 			fill string
 			what string
-		}{{s.Helpful, "#2ca02c", "👍"}, {s.Unhelpful, "#d62728", "👎"}} {
+		}{{s.Helpful, "#2ca02c", "helpful"}, {s.Unhelpful, "#d62728", "not helpful"}} {
 			bw := max(w*float64(v.n)/float64(top), 1)
 			by := y + float64(j)*13
 			c.Rects = append(c.Rects, rect{X: labelW, Y: by, W: bw, H: 12, Fill: v.fill,
@@ -181,6 +182,5 @@ func feedbackChart(r Report) chart {
 			c.Labels = append(c.Labels, label{X: labelW + bw + 4, Y: by + 10, Text: fmt.Sprintf("%s %d", v.what, v.n), Anchor: "start"})
 		}
 	}
-	c.Legend = []legendItem{{"👍 helpful", "#2ca02c"}, {"👎 not helpful", "#d62728"}}
 	return c
 }

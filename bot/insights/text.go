@@ -48,7 +48,11 @@ func (g Group) Label() string {
 
 // Cite is the passage as cited in text: `¶4 of story-id: "…"`.
 func (p Passage) Cite() string {
-	return fmt.Sprintf("¶%d of %s: “%s”", p.Paragraph, p.Story, shorten(p.Quote, 160))
+	q := shorten(p.Quote, 160)
+	if !strings.HasPrefix(q, "“") && !strings.HasPrefix(q, "\"") {
+		q = "“" + q + "”"
+	}
+	return fmt.Sprintf("¶%d of %s: %s", p.Paragraph, p.Story, q)
 }
 
 // Text renders the report for the terminal.

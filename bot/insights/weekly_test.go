@@ -21,12 +21,16 @@ type recordingPoster struct {
 	sent  chan time.Time
 }
 
-func (p *recordingPoster) Post(_ context.Context, channel string, r bot.Reply) error {
+func (p *recordingPoster) Post(ctx context.Context, channel string, r bot.Reply) error {
 	p.mu.Lock()
 	p.posts = append(p.posts, r)
 	p.mu.Unlock()
 	if p.sent != nil {
-		p.sent <- p.clock.Now()
+		select {
+		case p.sent <- p.clock.Now():
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	return nil
 }
