@@ -48,16 +48,8 @@ type Poster interface {
 	Post(ctx context.Context, channel string, r bot.Reply) error
 }
 
-// Clock is the scheduler's time source; tests use a fake.
-type Clock interface {
-	Now() time.Time
-	After(d time.Duration) <-chan time.Time
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time                         { return time.Now() }
-func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+// Clock is the time source; tests use a fake.
+type Clock = bot.Clock
 
 // SchedulerConfig wires a Scheduler. Builder and Runs are required.
 type SchedulerConfig struct {
@@ -96,7 +88,7 @@ type Scheduler struct {
 // error names each bad one as digests[i].key.
 func NewScheduler(cfg SchedulerConfig) (*Scheduler, error) {
 	if cfg.Clock == nil {
-		cfg.Clock = realClock{}
+		cfg.Clock = bot.RealClock{}
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -213,21 +205,15 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		return nil
 	}
 	s.logMissed(ctx)
-	for {
-		now := s.cfg.Clock.Now()
-		s.RunDue(ctx, now)
+	return bot.RunSchedule(ctx, s.cfg.Clock, s.cfg.MaxWait, func(now time.Time) time.Time {
 		next := now.Add(s.cfg.MaxWait)
 		for _, sp := range s.cfg.Specs {
 			if nf := sp.NextFire(now); nf.Before(next) {
 				next = nf
 			}
 		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-s.cfg.Clock.After(next.Sub(now)):
-		}
-	}
+		return next
+	}, s.RunDue)
 }
 
 // RunDue posts every digest whose time has come on its local day of now

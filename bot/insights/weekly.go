@@ -39,16 +39,8 @@ type Poster interface {
 	Post(ctx context.Context, channel string, r bot.Reply) error
 }
 
-// Clock is the weekly poster's time source; tests use a fake.
-type Clock interface {
-	Now() time.Time
-	After(d time.Duration) <-chan time.Time
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time                         { return time.Now() }
-func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+// Clock is the time source; tests use a fake.
+type Clock = bot.Clock
 
 // WeeklyConfig wires a Weekly poster. Source and Runs are required when
 // there are specs.
@@ -84,7 +76,7 @@ const RunPrefix = "insights:"
 // spec as insights[i].key.
 func NewWeekly(cfg WeeklyConfig) (*Weekly, error) {
 	if cfg.Clock == nil {
-		cfg.Clock = realClock{}
+		cfg.Clock = bot.RealClock{}
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -180,21 +172,15 @@ func (wk *Weekly) Run(ctx context.Context) error {
 		<-ctx.Done()
 		return nil
 	}
-	for {
-		now := wk.cfg.Clock.Now()
-		wk.RunDue(ctx, now)
+	return bot.RunSchedule(ctx, wk.cfg.Clock, wk.cfg.MaxWait, func(now time.Time) time.Time {
 		next := now.Add(wk.cfg.MaxWait)
 		for _, sp := range wk.cfg.Specs {
 			if nf := sp.NextFire(now); nf.Before(next) {
 				next = nf
 			}
 		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-wk.cfg.Clock.After(next.Sub(now)):
-		}
-	}
+		return next
+	}, wk.RunDue)
 }
 
 // RunDue makes every post whose time has come this week and that this
