@@ -558,27 +558,7 @@ func (c Config) Validate() error {
 	names := map[string]bool{}
 	for i, d := range c.Digests {
 		key := fmt.Sprintf("digests[%d]", i)
-		if d.Name == "" {
-			bad(key+".name", "required")
-		} else if names[d.Name] {
-			bad(key+".name", "%q is used by another digest", d.Name)
-		}
-		names[d.Name] = true
-		switch d.Platform {
-		case "slack":
-			if !c.SlackEnabled() {
-				bad(key+".platform", "slack is not configured (SLACK_BOT_TOKEN)")
-			}
-		case "discord":
-			if c.Discord.Token == "" {
-				bad(key+".platform", "discord is not configured (DISCORD_TOKEN)")
-			}
-		default:
-			bad(key+".platform", "%q is not one of slack, discord", d.Platform)
-		}
-		if d.Channel == "" {
-			bad(key+".channel", "required")
-		}
+		c.validatePost(bad, key, "digest", d.Name, d.Platform, d.Channel, names)
 		if !validClock(d.Time) {
 			bad(key+".time", "%q: want HH:MM (24-hour)", d.Time)
 		}
@@ -773,3 +753,30 @@ func (r *Rate) UnmarshalYAML(n *yaml.Node) error {
 
 // MarshalYAML writes a rate.
 func (r Rate) MarshalYAML() (any, error) { return r.String(), nil }
+
+// validatePost checks what a scheduled post (a digest, a weekly insights
+// post) needs: a name no other post of its kind uses, a configured
+// platform and a channel.
+func (c Config) validatePost(bad func(key, format string, args ...any), key, kind, name, platform, channel string, names map[string]bool) {
+	if name == "" {
+		bad(key+".name", "required")
+	} else if names[name] {
+		bad(key+".name", "%q is used by another %s", name, kind)
+	}
+	names[name] = true
+	switch platform {
+	case "slack":
+		if !c.SlackEnabled() {
+			bad(key+".platform", "slack is not configured (SLACK_BOT_TOKEN)")
+		}
+	case "discord":
+		if c.Discord.Token == "" {
+			bad(key+".platform", "discord is not configured (DISCORD_TOKEN)")
+		}
+	default:
+		bad(key+".platform", "%q is not one of slack, discord", platform)
+	}
+	if channel == "" {
+		bad(key+".channel", "required")
+	}
+}

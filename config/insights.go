@@ -27,27 +27,7 @@ func (c Config) validateInsights(bad func(key, format string, args ...any)) {
 	names := map[string]bool{}
 	for i, ic := range c.Insights {
 		key := fmt.Sprintf("insights[%d]", i)
-		if ic.Name == "" {
-			bad(key+".name", "required")
-		} else if names[ic.Name] {
-			bad(key+".name", "%q is used by another insights post", ic.Name)
-		}
-		names[ic.Name] = true
-		switch ic.Platform {
-		case "slack":
-			if !c.SlackEnabled() {
-				bad(key+".platform", "slack is not configured (SLACK_BOT_TOKEN)")
-			}
-		case "discord":
-			if c.Discord.Token == "" {
-				bad(key+".platform", "discord is not configured (DISCORD_TOKEN)")
-			}
-		default:
-			bad(key+".platform", "%q is not one of slack, discord", ic.Platform)
-		}
-		if ic.Channel == "" {
-			bad(key+".channel", "required")
-		}
+		c.validatePost(bad, key, "insights post", ic.Name, ic.Platform, ic.Channel, names)
 		if _, ok := ic.Weekday(); !ok {
 			bad(key+".weekday", "%q: want a day of the week (%s)", ic.WeekdayName, strings.Join(weekdays, ", "))
 		}
