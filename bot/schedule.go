@@ -20,18 +20,25 @@ func (RealClock) Now() time.Time { return time.Now() }
 // After waits for d on the wall clock.
 func (RealClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
+// Firing is a scheduled post's timetable: the next time it fires after now.
+type Firing interface {
+	NextFire(now time.Time) time.Time
+}
+
 // RunSchedule is the loop the daily digests and the weekly insights post
 // share: it calls due with the current time, then sleeps until the
-// earliest time next names, or maxWait at most (so a changed clock or
-// time zone is noticed), and again, until ctx is done; then it returns
+// earliest next firing of specs, or maxWait at most (so a changed clock
+// or time zone is noticed), and again, until ctx is done; then it returns
 // nil.
-func RunSchedule(ctx context.Context, clock Clock, maxWait time.Duration, next func(now time.Time) time.Time, due func(ctx context.Context, now time.Time)) error {
+func RunSchedule[S Firing](ctx context.Context, clock Clock, maxWait time.Duration, specs []S, due func(ctx context.Context, now time.Time)) error {
 	for {
 		now := clock.Now()
 		due(ctx, now)
 		wake := now.Add(maxWait)
-		if n := next(now); n.Before(wake) {
-			wake = n
+		for _, sp := range specs {
+			if n := sp.NextFire(now); n.Before(wake) {
+				wake = n
+			}
 		}
 		select {
 		case <-ctx.Done():

@@ -205,15 +205,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		return nil
 	}
 	s.logMissed(ctx)
-	return bot.RunSchedule(ctx, s.cfg.Clock, s.cfg.MaxWait, func(now time.Time) time.Time {
-		next := now.Add(s.cfg.MaxWait)
-		for _, sp := range s.cfg.Specs {
-			if nf := sp.NextFire(now); nf.Before(next) {
-				next = nf
-			}
-		}
-		return next
-	}, s.RunDue)
+	return bot.RunSchedule(ctx, s.cfg.Clock, s.cfg.MaxWait, s.cfg.Specs, s.RunDue)
 }
 
 // RunDue posts every digest whose time has come on its local day of now

@@ -172,15 +172,7 @@ func (wk *Weekly) Run(ctx context.Context) error {
 		<-ctx.Done()
 		return nil
 	}
-	return bot.RunSchedule(ctx, wk.cfg.Clock, wk.cfg.MaxWait, func(now time.Time) time.Time {
-		next := now.Add(wk.cfg.MaxWait)
-		for _, sp := range wk.cfg.Specs {
-			if nf := sp.NextFire(now); nf.Before(next) {
-				next = nf
-			}
-		}
-		return next
-	}, wk.RunDue)
+	return bot.RunSchedule(ctx, wk.cfg.Clock, wk.cfg.MaxWait, wk.cfg.Specs, wk.RunDue)
 }
 
 // RunDue makes every post whose time has come this week and that this
