@@ -105,10 +105,13 @@ func uniq(xs ...int) []int {
 func questionsChart(r Report) chart {
 	c := chart{Title: "Questions per day, by story", Width: chartW, Height: chartH}
 	days := chartDays(r)
-	top := 1
+	top := 2
 	for _, d := range days {
 		top = max(top, d.Asked)
 	}
+	// An even top puts whole numbers on the mid line: 3 would label 1.5
+	// as "2" over bars of height 2.
+	top += top % 2
 	axes(&c, float64(top), func(v float64) string { return fmt.Sprintf("%.0f", v) })
 	colours := storyColours(r)
 	slot := float64(plotW) / float64(max(len(days), 1))
