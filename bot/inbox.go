@@ -52,6 +52,21 @@ type DeliveryMarks interface {
 	MarkDelivered(ctx context.Context, key, ref string) error
 }
 
+// PartLabeler is implemented by DeliveryWriters that can label the
+// messages of a job's reply on the platform itself and look for them
+// there. It closes the gap the delivered marker leaves: a reply the
+// platform accepted just before a crash, before its marker was written.
+// On a try after the first, JobWriter asks FindPart before writing a
+// reply that has no marker, and skips the reply when it is found.
+type PartLabeler interface {
+	// LabelPart makes the messages of the next WriteReply carry the label
+	// of the nth reply of the job with key jobKey.
+	LabelPart(jobKey string, n int)
+	// FindPart reports whether a message with the label of the nth reply
+	// of the job with key jobKey was posted by an earlier try, and its id.
+	FindPart(ctx context.Context, jobKey string, n int) (ref string, ok bool, err error)
+}
+
 // JobWorker is implemented by adapters that enqueue jobs: it answers one.
 // A nil error means done. An error wrapping ErrPermanent is not tried
 // again; a RetryAfterError is tried again after its wait; any other error
@@ -129,8 +144,9 @@ func NewJobWriter(w DeliveryWriter, j Job, marks DeliveryMarks) *JobWriter {
 func (jw *JobWriter) WriteReply(ctx context.Context, r Reply) error {
 	jw.mu.Lock()
 	jw.n++
+	n := jw.n
 	jw.last = false
-	key := string(jw.job.Platform) + ":" + jw.job.Key + "#" + strconv.Itoa(jw.n)
+	key := string(jw.job.Platform) + ":" + jw.job.Key + "#" + strconv.Itoa(n)
 	jw.mu.Unlock()
 	if jw.marks != nil {
 		if _, ok, err := jw.marks.Delivered(ctx, key); err != nil {
@@ -141,6 +157,25 @@ func (jw *JobWriter) WriteReply(ctx context.Context, r Reply) error {
 			jw.mu.Unlock()
 			return nil
 		}
+	}
+	if pl, ok := jw.w.(PartLabeler); ok {
+		if jw.job.Attempt > 1 {
+			ref, found, err := pl.FindPart(ctx, jw.job.Key, n)
+			if err != nil {
+				return jw.failed(fmt.Errorf("looking for a reply an earlier try posted: %w", err))
+			}
+			if found {
+				if jw.marks != nil {
+					// Not marked: a later try finds the message again.
+					_ = jw.marks.MarkDelivered(context.WithoutCancel(ctx), key, ref)
+				}
+				jw.mu.Lock()
+				jw.skipped, jw.last = true, true
+				jw.mu.Unlock()
+				return nil
+			}
+		}
+		pl.LabelPart(jw.job.Key, n)
 	}
 	if err := jw.w.WriteReply(ctx, r); err != nil {
 		return jw.failed(err)

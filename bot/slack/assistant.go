@@ -139,7 +139,7 @@ func (a *Adapter) onAssistantEvent(ctx context.Context, team string, ev any) {
 	a.dispatch(ctx, "assistant thread", func(ctx context.Context) {
 		if started {
 			w := a.newThreadWriter(th.ChannelID, th.ThreadTimeStamp)
-			if _, err := w.post(ctx, assistantGreeting, []slackapi.Block{section(escape(assistantGreeting))}); err != nil {
+			if _, err := w.post(ctx, assistantGreeting, []slackapi.Block{section(escape(assistantGreeting))}, nil); err != nil {
 				a.log.Warn("slack: greeting an assistant thread", "err", err)
 			}
 		}
@@ -431,7 +431,7 @@ func (w *assistantWriter) stop(ctx context.Context, chunks []slackapi.StreamChun
 // buttons, or ours when the team refuses them.
 func (w *assistantWriter) postWhole(ctx context.Context, r bot.Reply) error {
 	for i, m := range assistantRender(r, true) {
-		_, err := w.tw.post(ctx, m.Text, m.Blocks)
+		_, err := w.tw.post(ctx, m.Text, m.Blocks, w.tw.label)
 		if err != nil && i == 0 {
 			var se slackapi.SlackErrorResponse
 			if w.a.refused(w.team, "chat.postMessage", err) || errors.As(err, &se) && se.Err == "invalid_blocks" {

@@ -149,6 +149,8 @@ type chatAPI interface {
 	AuthTestContext(ctx context.Context) (*slackapi.AuthTestResponse, error)
 	PostMessageContext(ctx context.Context, channel string, options ...slackapi.MsgOption) (string, string, error)
 	UpdateMessageContext(ctx context.Context, channel, ts string, options ...slackapi.MsgOption) (string, string, string, error)
+	GetConversationRepliesContext(ctx context.Context, params *slackapi.GetConversationRepliesParameters) ([]slackapi.Message, bool, string, error)
+	GetConversationHistoryContext(ctx context.Context, params *slackapi.GetConversationHistoryParameters) (*slackapi.GetConversationHistoryResponse, error)
 }
 
 // Adapter is a running connection between one Slack app and a Handler.

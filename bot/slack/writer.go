@@ -19,6 +19,8 @@ var (
 	_ bot.ReplyWriter   = (*threadWriter)(nil)
 	_ bot.PartialWriter = (*threadWriter)(nil)
 	_ bot.ReplyWriter   = (*responseWriter)(nil)
+	_ bot.PartLabeler   = (*threadWriter)(nil)
+	_ bot.PartLabeler   = (*assistantWriter)(nil)
 )
 
 // answer runs the handler for m and makes sure the asker hears something
@@ -43,6 +45,7 @@ type threadWriter struct {
 	mu            sync.Mutex
 	placeholderTS string
 	nextPartial   time.Time
+	label         *slackapi.SlackMetadata // carried by the final reply's messages (LabelPart)
 	wrote         bool
 	failed        error // the first write that failed
 }
@@ -76,12 +79,15 @@ func (w *threadWriter) WriteReply(ctx context.Context, r bot.Reply) error {
 		var err error
 		if i == 0 && w.placeholderTS != "" {
 			err = a.retry(ctx, "chat.update", func(ctx context.Context) error {
-				_, _, _, err := a.api.UpdateMessageContext(ctx, w.channel, w.placeholderTS,
-					slackapi.MsgOptionText(m.Text, false), slackapi.MsgOptionBlocks(m.Blocks...))
+				opts := []slackapi.MsgOption{slackapi.MsgOptionText(m.Text, false), slackapi.MsgOptionBlocks(m.Blocks...)}
+				if w.label != nil {
+					opts = append(opts, slackapi.MsgOptionMetadata(*w.label))
+				}
+				_, _, _, err := a.api.UpdateMessageContext(ctx, w.channel, w.placeholderTS, opts...)
 				return err
 			})
 		} else {
-			_, err = w.post(ctx, m.Text, m.Blocks)
+			_, err = w.post(ctx, m.Text, m.Blocks, w.label)
 		}
 		if err != nil {
 			w.failed = cmpOr(w.failed, err)
@@ -90,7 +96,7 @@ func (w *threadWriter) WriteReply(ctx context.Context, r bot.Reply) error {
 		w.wrote = true
 	}
 	// Later replies through this writer start a new message.
-	w.placeholderTS = ""
+	w.placeholderTS, w.label = "", nil
 	if w.threadTS != "" {
 		a.threads.add(threadKey(w.channel, w.threadTS))
 	}
@@ -106,7 +112,8 @@ func (w *threadWriter) WritePartial(ctx context.Context, text string) error {
 	now := a.now()
 	body := partialText(text)
 	if w.placeholderTS == "" {
-		ts, err := w.post(ctx, body, nil)
+		// Unlabelled: a placeholder left by a crash is not the reply.
+		ts, err := w.post(ctx, body, nil, nil)
 		if err != nil {
 			return err
 		}
@@ -132,8 +139,9 @@ func (w *threadWriter) WritePartial(ctx context.Context, text string) error {
 	return nil
 }
 
-// post sends one message to the writer's channel and thread.
-func (w *threadWriter) post(ctx context.Context, text string, blocks []slackapi.Block) (string, error) {
+// post sends one message to the writer's channel and thread, with label
+// as its metadata when it is not nil.
+func (w *threadWriter) post(ctx context.Context, text string, blocks []slackapi.Block, label *slackapi.SlackMetadata) (string, error) {
 	opts := []slackapi.MsgOption{slackapi.MsgOptionText(text, false),
 		slackapi.MsgOptionDisableLinkUnfurl(), slackapi.MsgOptionDisableMediaUnfurl()}
 	if len(blocks) > 0 {
@@ -141,6 +149,9 @@ func (w *threadWriter) post(ctx context.Context, text string, blocks []slackapi.
 	}
 	if w.threadTS != "" {
 		opts = append(opts, slackapi.MsgOptionTS(w.threadTS))
+	}
+	if label != nil {
+		opts = append(opts, slackapi.MsgOptionMetadata(*label))
 	}
 	var ts string
 	err := w.a.retry(ctx, "chat.postMessage", func(ctx context.Context) error {

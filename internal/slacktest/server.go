@@ -1,6 +1,7 @@
 // Package slacktest is an in-process fake of the parts of Slack that
 // storybot talks to: the Web API methods it calls (auth.test,
-// apps.connections.open, chat.postMessage, chat.update, the streaming
+// apps.connections.open, chat.postMessage, chat.update (both kept for
+// conversations.replies and conversations.history), the streaming
 // chat.startStream/appendStream/stopStream and the assistant.threads.*
 // methods of the assistant pane), response_url
 // endpoints and a Socket Mode websocket. Tests push envelopes into the
@@ -67,6 +68,8 @@ type Message struct {
 	ThreadTS string // thread_ts of a post; empty for top-level posts
 	TS       string // for chat.postMessage the ts the fake assigned; for chat.update the ts updated
 	Blocks   json.RawMessage
+	// Metadata is the message metadata sent with the call, if any.
+	Metadata json.RawMessage
 	Form     url.Values
 	At       time.Time
 }
@@ -170,6 +173,7 @@ type Server struct {
 	closing    bool
 	failing    map[string]string  // method → error code, set by Fail
 	open       map[string]*stream // streaming messages by ts
+	stored     []stored           // messages posted, in order, for conversations.replies/history
 	live       map[*websocket.Conn]struct{}
 	wsDone     sync.WaitGroup
 }
@@ -202,6 +206,8 @@ func New(t testing.TB) *Server {
 	mux.HandleFunc("/api/apps.connections.open", s.connectionsOpen)
 	mux.HandleFunc("/api/chat.postMessage", s.chatPostMessage)
 	mux.HandleFunc("/api/chat.update", s.chatUpdate)
+	mux.HandleFunc("/api/conversations.replies", s.conversationsReplies)
+	mux.HandleFunc("/api/conversations.history", s.conversationsHistory)
 	s.registerAssistant(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"ok": false, "error": "unknown_method"})
@@ -365,7 +371,8 @@ func (s *Server) chatPostMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := Message{Method: "chat.postMessage", Channel: r.PostForm.Get("channel"), Text: r.PostForm.Get("text"),
-		ThreadTS: r.PostForm.Get("thread_ts"), Blocks: rawBlocks(r.PostForm.Get("blocks")), Form: r.PostForm, At: time.Now()}
+		ThreadTS: r.PostForm.Get("thread_ts"), Blocks: rawBlocks(r.PostForm.Get("blocks")),
+		Metadata: rawBlocks(r.PostForm.Get("metadata")), Form: r.PostForm, At: time.Now()}
 	if after, limited := s.takeRateLimit(); limited {
 		record(s, s.limited, m, "rate-limited")
 		secs := int((after + time.Second - 1) / time.Second)
@@ -385,6 +392,7 @@ func (s *Server) chatPostMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.TS = s.NextTS()
+	s.store(m)
 	s.postsN.Add(1)
 	record(s, s.posts, m, "chat.postMessage")
 	msg := map[string]any{"type": "message", "text": m.Text, "ts": m.TS, "user": BotUserID, "bot_id": BotID}
@@ -401,7 +409,8 @@ func (s *Server) chatUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := Message{Method: "chat.update", Channel: r.PostForm.Get("channel"), Text: r.PostForm.Get("text"),
-		TS: r.PostForm.Get("ts"), Blocks: rawBlocks(r.PostForm.Get("blocks")), Form: r.PostForm, At: time.Now()}
+		TS: r.PostForm.Get("ts"), Blocks: rawBlocks(r.PostForm.Get("blocks")),
+		Metadata: rawBlocks(r.PostForm.Get("metadata")), Form: r.PostForm, At: time.Now()}
 	if m.Channel == "" || m.TS == "" {
 		writeJSON(w, map[string]any{"ok": false, "error": "message_not_found"})
 		return
@@ -411,6 +420,7 @@ func (s *Server) chatUpdate(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"ok": false, "error": "invalid_blocks"})
 		return
 	}
+	s.updated(m)
 	s.updatesN.Add(1)
 	record(s, s.updates, m, "chat.update")
 	writeJSON(w, map[string]any{"ok": true, "channel": m.Channel, "ts": m.TS, "text": m.Text})

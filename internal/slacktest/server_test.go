@@ -162,3 +162,45 @@ func TestSignMatchesSlacksVerifier(t *testing.T) {
 		})
 	}
 }
+
+func TestFakeKeepsMessageMetadata(t *testing.T) {
+	s := New(t)
+	api := slack.New(BotToken, slack.OptionAPIURL(s.URL()))
+	ctx := context.Background()
+	meta := slack.SlackMetadata{EventType: "storybot_reply", EventPayload: map[string]any{"job": "k", "part": 1}}
+	if _, _, err := api.PostMessageContext(ctx, "C1", slack.MsgOptionText("in thread", false), slack.MsgOptionTS("1.1"),
+		slack.MsgOptionMetadata(meta)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := api.PostMessageContext(ctx, "C1", slack.MsgOptionText("top", false), slack.MsgOptionMetadata(meta)); err != nil {
+		t.Fatal(err)
+	}
+	if p := <-s.Posts(); !strings.Contains(string(p.Metadata), "storybot_reply") {
+		t.Errorf("recorded metadata %s", p.Metadata)
+	}
+	for _, tc := range []struct {
+		name     string
+		withMeta bool
+	}{
+		{"replies and history carry metadata when asked to include it", true},
+		{"replies and history leave metadata out unless asked, as Slack does", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			replies, _, _, err := api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+				ChannelID: "C1", Timestamp: "1.1", IncludeAllMetadata: tc.withMeta})
+			if err != nil || len(replies) != 1 || replies[0].Text != "in thread" || replies[0].User != BotUserID {
+				t.Fatalf("replies: %+v %v", replies, err)
+			}
+			hist, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+				ChannelID: "C1", IncludeAllMetadata: tc.withMeta})
+			if err != nil || len(hist.Messages) != 1 || hist.Messages[0].Text != "top" {
+				t.Fatalf("history: %+v %v", hist, err)
+			}
+			for _, m := range []slack.Message{replies[0], hist.Messages[0]} {
+				if got := m.Metadata.EventType == "storybot_reply" && m.Metadata.EventPayload["job"] == "k"; got != tc.withMeta {
+					t.Errorf("metadata %+v, want it present: %v", m.Metadata, tc.withMeta)
+				}
+			}
+		})
+	}
+}
