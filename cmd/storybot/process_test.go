@@ -231,42 +231,16 @@ func TestEveryAcknowledgedEventIsAnsweredOnceAcrossARestart(t *testing.T) {
 
 			p2 := startProcess(t, env)
 			p2.waitReady(t)
-			var want []string
-			for i, ok := range acked {
-				if ok {
-					want = append(want, threads[i])
-				}
-			}
-			deadline := time.Now().Add(60 * time.Second)
-			for {
-				mu.Lock()
-				missing := 0
-				for _, th := range want {
-					if answered[th] == 0 {
-						missing++
-					}
-				}
-				mu.Unlock()
-				if missing == 0 {
-					break
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("%d of %d acknowledged events never answered\nfirst process:\n%s\nsecond process:\n%s",
-						missing, len(want), tail(p1.logs.String()), tail(p2.logs.String()))
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
+			want := ackedThreads(acked, threads)
+			waitAnswered(t, &mu, answered, want, 60*time.Second, func() string {
+				return "first process:\n" + tail(p1.logs.String()) + "\nsecond process:\n" + tail(p2.logs.String())
+			})
 			if err := p2.stop(t, syscall.SIGTERM); err != nil {
 				t.Errorf("second process exit: %v", err)
 			}
 			close(stopDrain)
 			drain.Wait()
-			twice := 0
-			for _, th := range want {
-				if answered[th] > 1 {
-					twice++
-				}
-			}
+			twice := answeredTwice(answered, want)
 			t.Logf("%s: %d of %d events acknowledged, %d answered before the stop, all answered after the restart; %d answered more than once; %d replies found posted by the first process and not posted again",
 				tt.name, len(want), events, byFirst, twice, strings.Count(p2.logs.String(), foundPosted))
 			if twice > 0 {
@@ -279,6 +253,52 @@ func TestEveryAcknowledgedEventIsAnsweredOnceAcrossARestart(t *testing.T) {
 // foundPosted is logged when a retried job finds in Slack a reply an
 // earlier try posted, and skips it.
 const foundPosted = "found the reply an earlier try posted"
+
+// ackedThreads lists the threads of the events the service acknowledged.
+func ackedThreads(acked []bool, threads []string) []string {
+	var want []string
+	for i, ok := range acked {
+		if ok {
+			want = append(want, threads[i])
+		}
+	}
+	return want
+}
+
+// waitAnswered waits until every thread of want has an answer, failing
+// after timeout with what logs returns.
+func waitAnswered(t *testing.T, mu *sync.Mutex, answered map[string]int, want []string, timeout time.Duration, logs func() string) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		mu.Lock()
+		missing := 0
+		for _, th := range want {
+			if answered[th] == 0 {
+				missing++
+			}
+		}
+		mu.Unlock()
+		if missing == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d acknowledged events never answered\n%s", missing, len(want), logs())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// answeredTwice counts the threads of want answered more than once.
+func answeredTwice(answered map[string]int, want []string) int {
+	twice := 0
+	for _, th := range want {
+		if answered[th] > 1 {
+			twice++
+		}
+	}
+	return twice
+}
 
 func tail(s string) string {
 	if len(s) > 4000 {
@@ -387,30 +407,8 @@ func TestTwoReplicasOnOnePostgreSQLAnswerEachEventOnce(t *testing.T) {
 			close(next)
 			wg.Wait()
 
-			var want []string
-			for i, ok := range acked {
-				if ok {
-					want = append(want, threads[i])
-				}
-			}
-			deadline := time.Now().Add(90 * time.Second)
-			for {
-				mu.Lock()
-				missing := 0
-				for _, th := range want {
-					if answered[th] == 0 {
-						missing++
-					}
-				}
-				mu.Unlock()
-				if missing == 0 {
-					break
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("%d of %d acknowledged events never answered\n%s", missing, len(want), tail(replicas[1].logs.String()))
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
+			want := ackedThreads(acked, threads)
+			waitAnswered(t, &mu, answered, want, 90*time.Second, func() string { return tail(replicas[1].logs.String()) })
 			for _, r := range replicas {
 				if _, gone := dead.Load(r); !gone {
 					if err := r.stop(t, syscall.SIGTERM); err != nil {
@@ -420,12 +418,7 @@ func TestTwoReplicasOnOnePostgreSQLAnswerEachEventOnce(t *testing.T) {
 			}
 			close(stopDrain)
 			drain.Wait()
-			twice := 0
-			for _, th := range want {
-				if answered[th] > 1 {
-					twice++
-				}
-			}
+			twice := answeredTwice(answered, want)
 			t.Logf("%s: %d of %d events acknowledged, all answered; %d answered more than once; %d replies found posted by the killed replica and not posted again",
 				tt.name, len(want), events, twice, strings.Count(replicas[1].logs.String(), foundPosted))
 			if twice > 0 {

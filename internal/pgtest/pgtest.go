@@ -23,33 +23,34 @@ const EnvVar = "STORYBOT_TEST_POSTGRES_URL"
 // server is configured and answers.
 func Require(tb testing.TB) {
 	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, conn := connect(ctx, tb)
+	conn.Close(context.Background())
+}
+
+// connect returns EnvVar's URL and a connection to it, or skips tb with
+// one line when it is unset or the server does not answer.
+func connect(ctx context.Context, tb testing.TB) (string, *pgx.Conn) {
+	tb.Helper()
 	base := os.Getenv(EnvVar)
 	if base == "" {
 		tb.Skip("PostgreSQL cases skipped: " + EnvVar + " is not set")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
 	conn, err := pgx.Connect(ctx, base)
 	if err != nil {
 		tb.Skipf("PostgreSQL cases skipped: %s is not reachable: %v", EnvVar, err)
 	}
-	conn.Close(context.Background())
+	return base, conn
 }
 
 // URL returns a connection URL whose search_path is a new, empty schema,
 // or skips tb when no PostgreSQL server is configured or reachable.
 func URL(tb testing.TB) string {
 	tb.Helper()
-	base := os.Getenv(EnvVar)
-	if base == "" {
-		tb.Skip("PostgreSQL cases skipped: " + EnvVar + " is not set")
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		tb.Skipf("PostgreSQL cases skipped: %s=%s is not reachable: %v", EnvVar, base, err)
-	}
+	base, conn := connect(ctx, tb)
 	defer conn.Close(context.Background())
 	schema := fmt.Sprintf("storybot_test_%d_%d", time.Now().UnixNano(), rand.N(1_000_000))
 	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
