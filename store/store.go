@@ -93,7 +93,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path, questionText: o.questionText}
-	if err := s.init(ctx); err != nil {
+	if err := s.init(ctx, o.busyTimeout); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w: %w", path, ErrUnusable, err)
 	}
@@ -146,12 +146,27 @@ func (s *Store) Backend() string {
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-func (s *Store) init(ctx context.Context) error {
+func (s *Store) init(ctx context.Context, busyTimeout time.Duration) error {
 	// WAL lets readers work while a process writes; it is a property of
 	// the file, so setting it once suffices, and it needs the write lock.
+	// Switching a new file to WAL takes an exclusive lock that SQLite's
+	// busy handler does not wait for, so replicas opening one new file at
+	// once retry it within the busy timeout.
 	var mode string
-	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode); err != nil {
-		return explain(err)
+	deadline := time.Now().Add(busyTimeout)
+	for {
+		err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode)
+		if err == nil {
+			break
+		}
+		if !strings.Contains(err.Error(), "SQLITE_BUSY") || time.Now().After(deadline) {
+			return explain(err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
 	// quick_check reads every page, so a damaged file is refused now
 	// rather than failing later, halfway through a digest.
