@@ -329,6 +329,9 @@ func (e Explanation) Declined() bool { return e.Decline >= e.Threshold }
 // are not English either: in neither WordNet nor the commonest GloVe
 // words, or spelt with letters English does not use.
 func (sn *snapshot) foreign(toks []token) bool {
+	if otherFunctionWords(toks) {
+		return true
+	}
 	n, other := 0, 0
 	for _, t := range toks {
 		w := t.Lower
@@ -443,3 +446,39 @@ func hasMoney(text string) bool { return moneyRe.MatchString(text) }
 // hasAge reports whether text states someone's age ("Collins, 59,",
 // "a 34-year-old", "aged 40").
 func hasAge(text string) bool { return ageRe.MatchString(text) }
+
+// foreignFunctionWords are the commonest function words of the languages
+// a newsroom's readers most often write in besides English (French,
+// Spanish, German, Italian, Portuguese, Dutch), leaving out any that is
+// also an English word ("a", "die", "was", "pour"). Names and place names
+// borrow a language's nouns, not its articles and prepositions, so these
+// tell a question's language where its content words cannot: GloVe,
+// trained on the web, knows "sommet" and "cumbre".
+var foreignFunctionWords = toSet(`le les des du au aux une est sont avec dans sur qui que quand où
+pourquoi comment quel quelle quels quelles entre ce cette ces été était il elle ils elles nous vous leur
+el los las del una por para como cuando dónde donde qué por qué quién cuál está fue entre sobre pero
+der das dem des ein eine einer und ist sind mit für auf wann wo warum wie wer nicht über zwischen
+il gli della delle degli dei nel nella che chi perché quando è sono tra
+os da das dos nas nos uma quem onde porque é são foi sobre entre
+het een wat waarom wanneer waar wie zijn voor tussen niet`)
+
+// englishFunctionWords are English's commonest function words.
+var englishFunctionWords = toSet(`the a an of to in on at for with by from about is are was were be been
+has have had do does did will would can could should what when where why who whom which how that this
+these those it its he she they them his her their and or but not`)
+
+// otherFunctionWords reports whether a question is written in another
+// language: at least two of its words are that language's function
+// words and outnumber its English ones.
+func otherFunctionWords(toks []token) bool {
+	other, english := 0, 0
+	for _, t := range toks {
+		if _, ok := foreignFunctionWords[t.Lower]; ok {
+			other++
+		}
+		if _, ok := englishFunctionWords[t.Lower]; ok {
+			english++
+		}
+	}
+	return other >= 2 && other > english
+}

@@ -67,10 +67,11 @@ func (l *Library) Ask(question string, opts AskOptions) (Answer, error) {
 		return sn.unquotedAnswer(ans, qr, ranked), nil
 	}
 	all := ranked
-	ranked = sn.coveringStories(qr, ranked)
-	if len(ranked) == 0 && len(all) > 0 {
-		qr.unknownNames = max(qr.unknownNames, 1) // no one story knows all the names asked about
-	}
+	var strange int
+	ranked, strange = sn.coveringStories(qr, ranked)
+	// The story that knows most of the names still lacks one that is no
+	// English word: most often a person it never speaks of.
+	qr.unknownNames = max(qr.unknownNames, min(strange, 1))
 	ans.Why = sn.explain(qr, ranked, opts)
 	if len(ranked) == 0 || ans.Why.Declined() || ans.Why.Foreign {
 		ans.Abstained = true
@@ -221,25 +222,44 @@ func (sn *snapshot) closest(ranked []scored) *Citation {
 }
 
 // coveringStories keeps the ranked sentences of the stories that know
-// the question's proper nouns together (storyCovers).
-func (sn *snapshot) coveringStories(qr query, ranked []scored) []scored {
-	if len(sn.stories) < 2 {
-		return ranked // the library-wide tests in abstain decide alone
+// the most of the question's proper nouns (storyMissing): a question
+// about the weather in Budapest is answered from the story about
+// Budapest, not from one about the weather. It is a preference, not a
+// veto: a reader names things as the world knows them ("Long Island" for
+// a story datelined Central Islip, "the Middle East" for CENTCOM's area),
+// so when no story knows every name the best of them still competes, and
+// strange reports how many names the first kept story lacks that are no
+// English word, for the decision to weigh.
+func (sn *snapshot) coveringStories(qr query, ranked []scored) (kept []scored, strange int) {
+	if len(sn.stories) < 2 || len(qr.proper) == 0 {
+		return ranked, 0 // the library-wide tests in abstain decide alone
 	}
-	covers := map[int]bool{}
-	var out []scored
+	type miss struct{ missing, strange int }
+	by := map[int]miss{}
+	least := -1
 	for _, r := range ranked {
 		si := sn.docs[r.doc].story
-		c, ok := covers[si]
-		if !ok {
-			c = sn.storyCovers(si, qr)
-			covers[si] = c
+		if _, ok := by[si]; ok {
+			continue
 		}
-		if c {
-			out = append(out, r)
+		m, s := sn.storyMissing(si, qr)
+		by[si] = miss{m, s}
+		if least < 0 || m < least {
+			least = m
 		}
 	}
-	return out
+	first := true
+	for _, r := range ranked {
+		m := by[sn.docs[r.doc].story]
+		if m.missing != least {
+			continue
+		}
+		if first {
+			strange, first = m.strange, false
+		}
+		kept = append(kept, r)
+	}
+	return kept, strange
 }
 
 // unquotedAnswer says that the stories quote no words of the person the
@@ -364,8 +384,8 @@ type query struct {
 	// mentions, itself or through a stand-in.
 	unknownNames int
 	// toks are the question's own tokens and proper the indexes in toks
-	// of its proper nouns, which the story answering must know together
-	// (see storyCovers).
+	// of its proper nouns, which the story answering should know together
+	// (see coveringStories).
 	toks   []token
 	proper []int
 	// unquoted is the full name of a person the question asks the words
@@ -385,13 +405,18 @@ type query struct {
 }
 
 var (
-	sayRe     = regexp.MustCompile(`(?i)\b(say|said|says|tell|told|quote|quoted|describe|described|call|called|put it|words|statement|claim|respond|response|react)\b`)
-	howLongRe = regexp.MustCompile(`(?i)^how (long|much time)\b|\bhow long\b|\bfor how long\b`)
-	howManyRe = regexp.MustCompile(`(?i)\bhow (many|much)\b|\bwhat (number|percentage|share)\b`)
-	whenRe    = regexp.MustCompile(`(?i)^(when|which day)\b|\b(what|which) (day|date|time|week|month|year)\b|\bwhen\b`)
-	whereRe   = regexp.MustCompile(`(?i)^(where|in what (city|country|place)|in which)\b|\bwhere\b|\b(what|which) (city|cities|country|countries|state|states|town|towns|place|places|region|regions|nation|nations|county|counties|location|locations)\b`)
-	whyRe     = regexp.MustCompile(`(?i)^(why|what (caused|led|prompted)|for what reason)\b|\bwhy\b|\breason\b`)
-	whoRe     = regexp.MustCompile(`(?i)^(who|whom|whose)\b`)
+	sayRe = regexp.MustCompile(`(?i)\b(say|said|says|tell|told|quote|quoted|describe|described|call|called|put it|words|statement|claim|respond|response|react)\b`)
+	// whNounRe is a question word followed by a noun of its own and an
+	// auxiliary: "what weapon did …", "which agency has …".
+	whNounRe    = regexp.MustCompile(`(?i)^(?:what|which) ([a-z]+) (?:did|does|do|will|would|has|have|had|was|were|is|are|could|can)\b`)
+	calledOffRe = regexp.MustCompile(`(?i)\b(call|calls|called|calling) (off|it off)\b`)
+	quoteNounRe = regexp.MustCompile(`(?i)^(words|message|statement|comment|comments|remarks|reaction|response|quote|quotes|point|argument|warning|claim|promise|pledge|explanation|reason)$`)
+	howLongRe   = regexp.MustCompile(`(?i)^how (long|much time)\b|\bhow long\b|\bfor how long\b`)
+	howManyRe   = regexp.MustCompile(`(?i)\bhow (many|much)\b|\bwhat (number|percentage|share)\b`)
+	whenRe      = regexp.MustCompile(`(?i)^(when|which day)\b|\b(what|which) (day|date|time|week|month|year)\b|\bwhen\b`)
+	whereRe     = regexp.MustCompile(`(?i)^(where|in what (city|country|place)|in which)\b|\bwhere\b|\b(what|which) (city|cities|country|countries|state|states|town|towns|place|places|region|regions|nation|nations|county|counties|location|locations)\b`)
+	whyRe       = regexp.MustCompile(`(?i)^(why|what (caused|led|prompted)|for what reason)\b|\bwhy\b|\breason\b`)
+	whoRe       = regexp.MustCompile(`(?i)^(who|whom|whose)\b`)
 	// General English words for sums of money, after "how much" or as
 	// the thing "what" asks for.
 	moneyQuestionRe = regexp.MustCompile(`(?i)\b(cost|costs|costing|spend|spends|spent|spending|pay|pays|paid|worth|price|priced|budget|salary|salaries|fund|funds|funding|funded|money|invest|invested|investment|earn|earns|earned|revenue|fee|fees|fine|fined|charge|charged|raise|raised|dollars)\b`)
@@ -433,7 +458,19 @@ func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
 	qr.age = may("how old", "what age")
 	qr.quote = may("say", "said", "tell", "told", "quot", "describ", "call", "put it", "words", "statement", "claim", "respon", "react") &&
 		sayRe.MatchString(q)
+	// "Called off" is cancelled, not said.
+	if qr.quote && !sayRe.MatchString(calledOffRe.ReplaceAllString(q, "")) {
+		qr.quote = false
+	}
+	// "What weapon did he say he would use" asks for a thing he named,
+	// not for his words: a question word with a noun of its own asks for
+	// that noun.
+	if m := whNounRe.FindStringSubmatch(q); m != nil && qr.quote && !strings.HasSuffix(strings.ToLower(m[1]), "ly") &&
+		!sayRe.MatchString(m[1]) && !quoteNounRe.MatchString(m[1]) {
+		qr.quote = false
+	}
 	sn.addTerms(&qr, q, 1)
+	qr.quietSpeakerNames()
 	if opts.Context != "" {
 		sn.addTerms(&qr, CleanText(opts.Context), 0.4)
 	}
@@ -470,6 +507,52 @@ func (sn *snapshot) unquotedSayer(toks []token) string {
 
 // speakerTermIDs returns the ids of the question's words that name one of
 // the speakers it asks about.
+// quietSpeakerNames lowers the weight of the words that name the person a
+// "what did X say about Y" question asks the words of, with the title
+// written with the name ("U.S. Attorney Stephanie Finley"): the speaker
+// bonus in rank finds their sentences, whether they say "Finley" or "I",
+// and counted as search words the name and title would rather find the
+// paragraph that introduces them than the one where they speak.
+func (qr *query) quietSpeakerNames() {
+	if !qr.quote || len(qr.speakers) == 0 {
+		return
+	}
+	inName := func(t token) bool {
+		for _, name := range qr.speakers {
+			if slices.ContainsFunc(strings.Fields(name), func(w string) bool { return normTerm(w) == t.Term }) {
+				return true
+			}
+		}
+		return false
+	}
+	quiet := map[string]bool{}
+	for i := 0; i < len(qr.toks); {
+		j := i
+		for j < len(qr.toks) && qr.toks[j].Cap && i > 0 {
+			j++
+		}
+		if j == i {
+			i++
+			continue
+		}
+		if slices.ContainsFunc(qr.toks[i:j], inName) {
+			for _, t := range qr.toks[i:j] {
+				quiet[t.Term] = true
+			}
+		}
+		i = j
+	}
+	for k := range qr.terms {
+		if quiet[qr.terms[k].surface] {
+			qr.terms[k].weight *= speakerNameWeight
+		}
+	}
+}
+
+// speakerNameWeight is the weight of a speaker's name and title in a
+// "what did X say" question.
+var speakerNameWeight = 0.3
+
 func (qr query) speakerTermIDs() []uint32 {
 	var ids []uint32
 	for _, t := range qr.terms {

@@ -569,6 +569,11 @@ func TestAskReadsTheReadersOwnWords(t *testing.T) {
 		{"only function words", "what is the the of and"},
 		{"only words no story or dictionary has", "zzzzzzzzzzzzzzzzzzzz qqqqqqqq"},
 		{"another language", "¿Dónde se celebrará la cumbre entre Trump y Putin?"},
+		{"French", "Où se tiendra le sommet entre Trump et Poutine ?"},
+		{"French without accents", "quand est-ce que Rubio a parle avec Lavrov"},
+		{"German", "Warum wurde das Treffen zwischen Rubio und Lawrow abgesagt?"},
+		{"Italian", "Perché è stato rinviato il vertice tra Trump e Putin?"},
+		{"Portuguese", "Onde será a cúpula entre Trump e Putin?"},
 	} {
 		t.Run("a question of "+tt.name+" abstains and names the closest passage", func(t *testing.T) {
 			a, err := lib.Ask(tt.q, knowledge.AskOptions{})

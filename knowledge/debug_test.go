@@ -37,6 +37,14 @@ func TestDebugQuery(t *testing.T) {
 		t.Logf("  %-14s idf %.2f w %.2f name %v known %v alts %v", x.lower, x.idf, x.weight, x.name, x.known, alts)
 	}
 	ranked := sn.rank(qr, "")
+	for _, i := range qr.proper {
+		t.Logf("  proper %q", qr.toks[i].Word)
+	}
+	if len(ranked) > 0 {
+		si := sn.docs[ranked[0].doc].story
+		m, st := sn.storyMissing(si, qr)
+		t.Logf("  top story %s missing %d strange %d unknownNames %d", sn.stories[si].ID, m, st, qr.unknownNames)
+	}
 	for i, r := range ranked[:min(6, len(ranked))] {
 		c := sn.citation(r)
 		t.Logf("#%d %.3f bm25 %.2f sc %.2f pc %.2f ¶%d %.90s", i, r.score, r.bm25, r.sentCov, r.paraCov, c.Paragraph, c.Quote)

@@ -37,6 +37,12 @@ var (
 	// A word without a vector (a rare or British spelling) keeps its
 	// synonyms, there being nothing to check them by.
 	synonymGate = 0.6
+	// rareGate is the gate for the links of a rare word: a word outside
+	// the rareRank commonest has few senses (polysemy falls with
+	// frequency: "menace" is a threat in every one), while GloVe, having
+	// seen it seldom, places it loosely; so its links need less agreement.
+	rareGate = 0.25
+	rareRank = 8000
 	// maxAlts bounds the stand-ins of one word: each costs a postings walk.
 	maxAlts = 6
 	// maxWordNetAlts bounds the WordNet stand-ins among them, so the
@@ -100,12 +106,16 @@ func (sn *snapshot) expand(lower, term string, name bool) []alt {
 			// two words also keep company in text (their GloVe vectors
 			// are close), which is the sense news prose uses.
 			cos, ok := lexSimilarity(lower, l.Word)
+			synGate, linkGate := synonymGate, wordnetGate
+			if r := lexRank(lemma); r == 0 || r > rareRank {
+				synGate, linkGate = rareGate, rareGate
+			}
 			switch w := float64(l.Weight); {
 			case w < wordnetMinWeight:
 				continue // similar-to, entailment, hypernyms: too loose here
-			case w > wordnetMaxWeight && ok && cos < synonymGate:
+			case w > wordnetMaxWeight && ok && cos < synGate:
 				continue // a synonym in a sense the reader rarely means
-			case ok && cos < wordnetGate:
+			case ok && cos < linkGate:
 				continue
 			}
 			add(l.Word, wordnetScale*float64(l.Weight), false)
@@ -481,15 +491,15 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 	}
 }
 
-// storyCovers reports whether story si knows every proper noun the
-// question names, itself or through a stand-in: a question about the
-// weather in Budapest is not answered by one story about the weather and
-// another about Budapest.
-func (sn *snapshot) storyCovers(si int, qr query) bool {
+// storyMissing counts the proper nouns of the question that story si
+// does not know, itself, in its header (the byline's "Western District of
+// Louisiana") or through a stand-in, and how many of those are no English
+// word either ("Orban", not "Middle East").
+func (sn *snapshot) storyMissing(si int, qr query) (missing, strange int) {
 	s := sn.stories[si]
 	for _, i := range qr.proper {
 		t := qr.toks[i]
-		if sn.storyUses(si, t.Term) {
+		if sn.storyUses(si, t.Term) || sn.headerUses(si, t.Lower) {
 			continue
 		}
 		k := slices.IndexFunc(qr.terms, func(x qterm) bool { return x.surface == t.Term })
@@ -505,11 +515,29 @@ func (sn *snapshot) storyCovers(si int, qr query) bool {
 				}
 			}
 		}
-		if !neighbour {
-			return false
+		if neighbour {
+			continue
+		}
+		missing++
+		if !lexInWordNet(t.Lower) {
+			strange++
 		}
 	}
-	return true
+	return missing, strange
+}
+
+// headerUses reports whether a lower-case word is in story si's title,
+// outlet or byline.
+func (sn *snapshot) headerUses(si int, lower string) bool {
+	s := sn.stories[si]
+	for _, h := range append([]string{s.Title, s.Outlet}, s.Authors...) {
+		for _, tk := range tokenize(h) {
+			if tk.Lower == lower {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // storyHas reports whether story si uses term id in a content paragraph.

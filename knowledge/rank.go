@@ -204,7 +204,7 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 					if qr.quote {
 						score += 0.25
 						if sx.speaker == sx.sayer {
-							score += 0.05 // their own words, quoted, before a report of them
+							score += rankOwnWords // their own words, quoted, before a report of them
 						}
 					} else {
 						score += 0.05
@@ -251,6 +251,10 @@ var (
 	// leadWordShare is the largest share of its story's paragraphs a
 	// word may be in and still name the story (see leadWord).
 	leadWordShare = 0.5
+	// rankOwnWords is added, for a "what did X say" question, to a
+	// sentence that quotes X's own words, over one that reports what X
+	// announced or said.
+	rankOwnWords = 0.05
 	// rankSentBM25 weighs the sentence's own BM25 score.
 	rankSentBM25 = 0.0
 	// rankCue is added for a sentence with what the question type asks
