@@ -495,18 +495,25 @@ func (sn *snapshot) unquotedSayer(toks []token) string {
 	if p < 0 || len(sn.namedSpeakers(toks[:p])) > 0 {
 		return ""
 	}
-	for _, t := range toks[:p] {
+	for i, t := range toks[:p] {
 		lw := t.Lower
 		// Lower-case is fine: readers type "what did rubio say".
-		if full, ok := sn.mentions[lw]; ok && !sn.quotedSurname(lw) && len(sn.sayers[lw]) == 0 {
-			return full
+		full, ok := sn.mentions[lw]
+		if !ok || sn.quotedSurname(lw) || len(sn.sayers[lw]) > 0 {
+			continue
 		}
+		// "National Hurricane Center" is not "Visitor Center": a
+		// capitalised word before the surname must be of the same name.
+		if i > 0 && toks[i-1].Cap && t.Cap && !slices.ContainsFunc(strings.Fields(full), func(w string) bool {
+			return strings.EqualFold(strings.Trim(w, ".,"), toks[i-1].Word)
+		}) && !isTitle(toks[i-1].Lower) {
+			continue
+		}
+		return full
 	}
 	return ""
 }
 
-// speakerTermIDs returns the ids of the question's words that name one of
-// the speakers it asks about.
 // quietSpeakerNames lowers the weight of the words that name the person a
 // "what did X say about Y" question asks the words of, with the title
 // written with the name ("U.S. Attorney Stephanie Finley"): the speaker
@@ -553,6 +560,15 @@ func (qr *query) quietSpeakerNames() {
 // "what did X say" question.
 var speakerNameWeight = 0.3
 
+// isTitle reports whether a lower-case word is part of a title
+// ("Secretary Rubio") rather than of a name.
+func isTitle(w string) bool {
+	_, ok := titleWords[w]
+	return ok
+}
+
+// speakerTermIDs returns the ids of the question's words that name one of
+// the speakers it asks about.
 func (qr query) speakerTermIDs() []uint32 {
 	var ids []uint32
 	for _, t := range qr.terms {

@@ -216,9 +216,16 @@ func TestAskAbstains(t *testing.T) {
 		if lib.Covered("What is the stock market doing today?", knowledge.AskOptions{}) {
 			t.Error("Covered reports the stock market as covered")
 		}
-		strict, _ := lib.Ask("How many soldiers have died in the war so far?", knowledge.AskOptions{Strictness: knowledge.AbstainStrict})
+		// A threshold below a question's decline probability declines it:
+		// the count of soldiers killed, which the story does not give, is
+		// answered at the normal threshold today (a known gap) and must be
+		// declined by any threshold stricter than its probability.
+		q = "How many soldiers have died in the war so far?"
+		normal, _ := lib.Ask(q, knowledge.AskOptions{})
+		strictness := min(knowledge.AbstainStrict, normal.Why.Decline*0.9)
+		strict, _ := lib.Ask(q, knowledge.AskOptions{Strictness: strictness})
 		if !strict.Abstained {
-			t.Error("strict mode answered a count the story does not give")
+			t.Errorf("strictness %.2f answered a count the story does not give (P %.2f)", strictness, normal.Why.Decline)
 		}
 	})
 }
@@ -671,6 +678,74 @@ Tickets already sold will be refunded by the end of the month.`)
 		a, err := lib.Ask("when did the council come to the park?", knowledge.AskOptions{})
 		if err != nil || len(a.Citations) == 0 || a.Citations[0].Paragraph != 1 {
 			t.Errorf("answer %q, %v", a.Text, err)
+		}
+	})
+}
+
+func TestAskReadsNamesAndSpeakersAsReadersWriteThem(t *testing.T) {
+	corpus, err := knowledge.LoadDir(filepath.Join(corpusDir, "stories"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	oneStory := func(t *testing.T, id string) *knowledge.Library {
+		t.Helper()
+		s, err := knowledge.ReadFile(filepath.Join(corpusDir, "stories", id+".txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lib, err := knowledge.NewLibrary(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return lib
+	}
+	const ambulette, threats = "2025-06-12-ambulette-medicaid-fraud-plea", "2011-05-20-threats-against-president-sentencing"
+	for _, tt := range []struct {
+		name, q, story string
+		para           int
+	}{
+		// No story says "Long Island" or "Middle East": the reader knows
+		// where Central Islip and CENTCOM's area are.
+		{"a place the story names another way", "Which state offices did the federal prosecutor credit with helping on the Long Island medical-transport fraud case?", ambulette, 4},
+		{"a region the story names another way", "What did Pat Ryder say about the purpose of the 300 additional troops sent to the Middle East?", "2023-10-31-pentagon-300-troops-centcom", 0},
+		// "Louisiana" is only in the byline.
+		{"a state named only in the byline", "Which agency investigated the Louisiana case of letters threatening President Obama?", threats, 0},
+	} {
+		t.Run("in a library, "+tt.name+" still finds its story", func(t *testing.T) {
+			a, err := corpus.Ask(tt.q, knowledge.AskOptions{})
+			if err != nil || a.Abstained || len(a.Citations) == 0 {
+				t.Fatalf("answer %q, %v", a.Text, err)
+			}
+			// para 0: the story is the point, not which of its paragraphs.
+			if c := a.Citations[0]; c.Story != tt.story || tt.para != 0 && c.Paragraph != tt.para {
+				t.Errorf("cites %s ¶%d, want %s ¶%d", c.Story, c.Paragraph, tt.story, tt.para)
+			}
+		})
+	}
+	t.Run("in a library, a person no story mentions is still declined", func(t *testing.T) {
+		a, _ := corpus.Ask("What did Viktor Orban say about the wind grants?", knowledge.AskOptions{})
+		if !a.Abstained {
+			t.Errorf("answered %q", a.Text)
+		}
+	})
+	t.Run("a place's name that ends in a surname the story mentions is not that person", func(t *testing.T) {
+		// The hurricane story mentions a "Visitor Center"; the question's
+		// "National Hurricane Center" is not someone the story never quotes.
+		a, _ := corpus.Ask("Who was the director of NOAA's National Hurricane Center quoted about NOAA's 2006 Hurricane Awareness Tour?", knowledge.AskOptions{})
+		if a.Abstained || len(a.Citations) == 0 || a.Citations[0].Paragraph != 3 {
+			t.Errorf("answer %q", a.Text)
+		}
+	})
+	t.Run("what weapon did he say he would use asks for the weapon, not for anyone's words", func(t *testing.T) {
+		a, _ := oneStory(t, threats).Ask("What weapon did the Louisiana inmate who threatened President Obama say he would use?", knowledge.AskOptions{})
+		if a.Abstained || len(a.Citations) == 0 || a.Citations[0].Paragraph != 2 {
+			t.Errorf("answer %q", a.Text)
+		}
+	})
+	t.Run("what did the U.S. Attorney say gives her quotation, not the paragraph introducing her", func(t *testing.T) {
+		a, _ := oneStory(t, ambulette).Ask("What did U.S. Attorney Joseph Nocella say about Adnan Arshad's Medicaid fraud scheme?", knowledge.AskOptions{})
+		if a.Abstained || len(a.Citations) == 0 || a.Citations[0].Paragraph != 3 {
+			t.Errorf("answer %q", a.Text)
 		}
 	})
 }

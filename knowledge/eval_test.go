@@ -306,7 +306,7 @@ func TestDevSet(t *testing.T) {
 			load:      knowledge.LoadDefault,
 			story:     seed,
 			questions: filepath.Join("testdata", "paraphrase_questions.jsonl"),
-			min:       evalMin{hit1: 0.55, hit3: 0.80, key: 0.80, abstain: 0.37, maxFalseAbstain: 1},
+			min:       evalMin{hit1: 0.55, hit3: 0.80, key: 0.80, abstain: 0.37, maxFalseAbstain: 0},
 		},
 		{
 			// Extra seed questions: 0.87 hit@1 today (x03 abstains, x12 is hit@3).
@@ -460,8 +460,8 @@ func TestCorpus(t *testing.T) {
 			for _, m := range s.notVerbatim {
 				t.Errorf("not verbatim: %s", m)
 			}
-			// Issue 11's bar is 0.70 for every story; the two held-out
-			// stories that fall below it (0.40) set the floor.
+			// Issue 11's bar is 0.70 for every story; the held-out story
+			// that falls furthest below it (threats, 0.40) sets the floor.
 			if got := ratio(s.hit1, s.answerable); got < corpusStoryMinHit1 {
 				t.Errorf("hit@1 %.2f, want at least %.2f", got, corpusStoryMinHit1)
 			}
@@ -493,14 +493,14 @@ func TestCorpus(t *testing.T) {
 		// Issue 11's bar is hit@1 0.85, abstain 0.90, at most 6 false
 		// abstentions; bleve's BM25 reads hit@1 0.62 and never abstains.
 		// The floors are the figures the method reaches today.
-		if got := ratio(s.hit1, s.answerable); got < 0.66 {
-			t.Errorf("hit@1 %.2f, want at least 0.66 (bleve: 0.62)", got)
+		if got := ratio(s.hit1, s.answerable); got < 0.77 {
+			t.Errorf("hit@1 %.2f, want at least 0.77 (bleve: 0.62)", got)
 		}
 		if got := ratio(s.abstain, s.unanswerable); got < 0.30 {
 			t.Errorf("abstain %.2f, want at least 0.30", got)
 		}
-		if s.falseAbstain > 23 {
-			t.Errorf("%d false abstentions, want at most 23", s.falseAbstain)
+		if s.falseAbstain > 5 {
+			t.Errorf("%d false abstentions, want at most 5", s.falseAbstain)
 		}
 	})
 	t.Logf("hit@1 / abstain / false abstentions:\n%s", strings.Join(table, "\n"))
