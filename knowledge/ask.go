@@ -506,7 +506,7 @@ func (sn *snapshot) unquotedSayer(toks []token) string {
 		// capitalised word before the surname must be of the same name.
 		if i > 0 && toks[i-1].Cap && t.Cap && !slices.ContainsFunc(strings.Fields(full), func(w string) bool {
 			return strings.EqualFold(strings.Trim(w, ".,"), toks[i-1].Word)
-		}) && !isTitle(toks[i-1].Lower) {
+		}) && !isRole(toks[i-1]) {
 			continue
 		}
 		return full
@@ -524,14 +524,7 @@ func (qr *query) quietSpeakerNames() {
 	if !qr.quote || len(qr.speakers) == 0 {
 		return
 	}
-	inName := func(t token) bool {
-		for _, name := range qr.speakers {
-			if slices.ContainsFunc(strings.Fields(name), func(w string) bool { return normTerm(w) == t.Term }) {
-				return true
-			}
-		}
-		return false
-	}
+	inName := func(t token) bool { return qr.namesSpeaker(t.Term) }
 	quiet := map[string]bool{}
 	for i := 0; i < len(qr.toks); {
 		j := i
@@ -560,11 +553,15 @@ func (qr *query) quietSpeakerNames() {
 // "what did X say" question.
 var speakerNameWeight = 0.3
 
-// isTitle reports whether a lower-case word is part of a title
-// ("Secretary Rubio") rather than of a name.
-func isTitle(w string) bool {
-	_, ok := titleWords[w]
-	return ok
+// namesSpeaker reports whether an index term is a word of the name of
+// one of the speakers the question asks about.
+func (qr query) namesSpeaker(term string) bool {
+	for _, name := range qr.speakers {
+		if slices.ContainsFunc(strings.Fields(name), func(w string) bool { return normTerm(w) == term }) {
+			return true
+		}
+	}
+	return false
 }
 
 // speakerTermIDs returns the ids of the question's words that name one of
@@ -575,11 +572,8 @@ func (qr query) speakerTermIDs() []uint32 {
 		if len(t.alts) == 0 {
 			continue
 		}
-		for _, name := range qr.speakers {
-			if slices.ContainsFunc(strings.Fields(name), func(w string) bool { return normTerm(w) == t.surface }) {
-				ids = append(ids, t.alts[0].id)
-				break
-			}
+		if qr.namesSpeaker(t.surface) {
+			ids = append(ids, t.alts[0].id)
 		}
 	}
 	return ids
