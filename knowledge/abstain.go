@@ -129,25 +129,26 @@ func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
 		f[fMissStory] = max(f[fMissStory], r*(1-inStory))
 	}
 	// The focus: how well the best story knows the words asked about,
-	// a GloVe neighbour counting half.
+	// itself or through WordNet. A GloVe neighbour does not count: "cost"
+	// is near "funding", and a story about the funding need not say what
+	// anything cost.
 	storyHas := func(id uint32) bool { return sn.storyHas(top.story, id) }
 	for _, k := range qr.focus {
-		t := qr.terms[k]
 		best := 0.0
-		for _, a := range t.alts {
-			s := a.strength
-			if a.vec {
-				s /= 2
-			}
-			if s > best && storyHas(a.id) {
-				best = s
+		for _, a := range qr.terms[k].alts {
+			if !a.vec && a.strength > best && storyHas(a.id) {
+				best = a.strength
 			}
 		}
 		f[fFocusMiss] = max(f[fFocusMiss], 1-best)
 	}
 	self := 0.0
-	for _, t := range qr.terms {
-		self += t.idf * t.weight
+	for i, t := range qr.terms {
+		w := t.idf * t.weight
+		if slices.Contains(qr.focus, i) {
+			w *= rankFocus // as the ranking weighs it
+		}
+		self += w
 	}
 	if self > 0 {
 		f[fSelfRatio] = min(2, ranked[0].bm25/self)

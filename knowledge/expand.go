@@ -581,60 +581,19 @@ won't wouldn't isn't wasn't aren't weren't didn't doesn't don't hasn't haven't`)
 
 // focusOf returns the indexes in terms of the words a question asks
 // about, read from the shape of English questions rather than from any
-// story: the noun run after "what"/"which" ("what rocket", "which
-// companies"), the subject after "what was the" ("the vote count"), the
-// word after "how" ("how old", "how many climbers"), and for "how much did
-// the tour cost" and "who did he succeed" the last word.
+// story: the head of the noun phrase after "what"/"which" ("which Texas
+// towns", "what was the Senate vote count"), the word after "how" ("how
+// old") or the head after "how many" ("how many named storms"), and the
+// verb whose object is asked for ("how much did the tour cost", "who did
+// he succeed", "who administered the oath").
 func focusOf(text string, toks []token, terms []qterm) []int {
 	var out []int
-	add := func(t token) {
+	add := func(i int) {
+		t := toks[i]
 		if k := slices.IndexFunc(terms, func(x qterm) bool { return x.surface == t.Term && !x.ctx }); k >= 0 && !slices.Contains(out, k) {
 			out = append(out, k)
 		}
 	}
-	content := func(i int) bool {
-		if i >= len(toks) {
-			return false
-		}
-		_, aux := auxWords[toks[i].Lower]
-		return !aux && !isStop(toks[i].Lower) && len(toks[i].Lower) > 1
-	}
-	// The head of the noun asked for: its first word, and the words
-	// after it while they are capitalised like it ("Which Texas towns"
-	// reads "Texas"; "which prison" reads "prison").
-	run := func(i int) {
-		if !content(i) {
-			return
-		}
-		add(toks[i])
-		for j := i + 1; j < len(toks) && j < i+3 && content(j) && toks[j].Cap && toks[i].Cap; j++ {
-			add(toks[j])
-		}
-	}
-	lastContent := func() {
-		for i := len(toks) - 1; i >= 0; i-- {
-			if content(i) {
-				add(toks[i])
-				return
-			}
-		}
-	}
-	// "what's" is "what is" (the tokenizer drops the 's as it drops a
-	// possessive): the word after it is read as after the auxiliary.
-	wh := func(t token) string { return t.Lower }
-	w := slices.IndexFunc(toks, func(t token) bool {
-		switch wh(t) {
-		case "what", "which", "whose", "who", "whom", "how":
-			return true
-		}
-		return false
-	})
-	if w < 0 {
-		return out
-	}
-	next := w + 1
-	rest := text[toks[w].End:]
-	contracted := strings.HasPrefix(rest, "'s") || strings.HasPrefix(rest, "’s")
 	isAux := func(i int) bool {
 		if i >= len(toks) {
 			return false
@@ -642,55 +601,151 @@ func focusOf(text string, toks []token, terms []qterm) []int {
 		_, ok := auxWords[toks[i].Lower]
 		return ok
 	}
-	switch wh(toks[w]) {
+	content := func(i int) bool {
+		return i < len(toks) && !isAux(i) && !isStop(toks[i].Lower) && len(toks[i].Lower) > 1
+	}
+	skipDet := func(j int) int {
+		for j < len(toks) {
+			if _, ok := npSkip[toks[j].Lower]; !ok {
+				break
+			}
+			j++
+		}
+		return j
+	}
+	// nounPhrase reads the noun phrase that starts at toks[i] and returns
+	// its head (its last noun) and the index after it, or -1 when no noun
+	// phrase starts there. A word WordNet knows only as a verb ends the
+	// phrase ("what rocket launched"), except a participle that opens it
+	// ("how many named storms"); a name or a word WordNet lacks is a noun.
+	nounPhrase := func(i int) (head, end int) {
+		head, end = -1, i
+		for j := i; content(j) || j < len(toks) && toks[j].Cap && !isAux(j); j++ {
+			if toks[j].End < len(text) && text[toks[j].End] == '-' && len(toks[j].Lower) <= 3 {
+				continue // a prefix split off by a hyphen: "re-established", "co-conspirators"
+			}
+			pos := lexPOS(toks[j].Lower)
+			// A word WordNet lacks is a name or a rare noun.
+			noun := pos&lexNoun != 0 || toks[j].Cap || pos == 0
+			participle := pos&lexVerb != 0 && (strings.HasSuffix(toks[j].Lower, "ed") || strings.HasSuffix(toks[j].Lower, "ing"))
+			if j > i && (!noun && pos&(lexAdj|lexAdv) == 0 || participle && pos&lexNoun == 0 && !toks[j].Cap) {
+				break // a verb after the phrase ("which secretary announced")
+			}
+			if noun {
+				head = j
+			}
+			end = j + 1
+		}
+		return head, end
+	}
+	// phrase adds the head of the noun phrase at i, with the capitalised
+	// words before it when it is capitalised ("which Energy Secretary").
+	phrase := func(i int) (end int) {
+		head, end := nounPhrase(i)
+		if head < 0 {
+			return -1
+		}
+		add(head)
+		for j := head - 1; j >= i && toks[head].Cap && toks[j].Cap; j-- {
+			add(j)
+		}
+		return end
+	}
+	// verbAfterSubject adds the verb after the subject of "did X cost":
+	// the subject's phrase is read and the next content word is the verb.
+	verbAfterSubject := func(i int) bool {
+		_, end := nounPhrase(skipDet(i))
+		if end < 0 || !content(end) || lexPOS(toks[end].Lower)&lexVerb == 0 {
+			return false
+		}
+		add(end)
+		return true
+	}
+	isBe := func(w string) bool {
+		switch w {
+		case "is", "was", "are", "were":
+			return true
+		}
+		return false
+	}
+	lastContent := func() {
+		for i := len(toks) - 1; i >= 0; i-- {
+			if content(i) {
+				add(i)
+				return
+			}
+		}
+	}
+	// The question word opens the question or follows a preposition
+	// ("in which city", "for how many years"); after a noun it is a
+	// relative pronoun ("the man who menaced …").
+	w := -1
+	for i, t := range toks {
+		switch t.Lower {
+		case "what", "which", "whose", "who", "whom", "how":
+			prev := lexPOS(toks[max(i-1, 0)].Lower)
+			if i == 0 || isStop(toks[i-1].Lower) || prev&lexAdv != 0 && prev&lexNoun == 0 || // "roughly how much"
+				strings.ContainsAny(text[toks[i-1].End:t.Start], ",;:") {
+				w = i
+			}
+		}
+		if w >= 0 {
+			break
+		}
+	}
+	if w < 0 {
+		return out
+	}
+	next := w + 1
+	rest := text[toks[w].End:]
+	// "what's" is "what is" (the tokenizer drops the 's as it drops a
+	// possessive): the word after it is read as after the auxiliary.
+	contracted := strings.HasPrefix(rest, "'s") || strings.HasPrefix(rest, "’s")
+	switch toks[w].Lower {
 	case "what", "which", "whose":
-		if content(next) && !contracted {
-			run(next)
+		if (content(next) || next < len(toks) && toks[next].Cap) && !contracted {
+			phrase(next)
 			break
 		}
 		if contracted || isAux(next) {
 			if contracted {
 				next = w // the auxiliary is the wh-word's own 's
 			}
-			j := next + 1
-			for j < len(toks) {
-				if _, ok := npSkip[toks[j].Lower]; !ok {
-					break
-				}
-				j++
-			}
-			if j > next+1 { // "what was the …": the subject is the thing asked for
-				run(j)
+			if j := skipDet(next + 1); j > next+1 { // "what was the …": the subject is the thing asked for
+				phrase(j)
 			}
 		}
 	case "how":
 		if next < len(toks) {
 			switch toks[next].Lower {
 			case "many", "much":
-				if content(next + 1) {
-					run(next + 1)
-				} else {
+				if next+1 < len(toks) && toks[next+1].Lower == "of" { // "how many of the fish populations"
+					phrase(skipDet(next + 2))
+				} else if content(next + 1) {
+					phrase(next + 1)
+				} else if !isAux(next+1) || !verbAfterSubject(next+2) {
 					lastContent()
 				}
 			default:
-				if content(next) {
-					add(toks[next]) // how old, how far, how close
-				}
+				// "how old", "how far": the answer is a measure, which the
+				// answer-type features look for; the adjective itself is
+				// not a word the answer uses.
 			}
 		}
 	case "who", "whom":
-		if isAux(next) {
-			lastContent()
-		} else if content(next) {
-			add(toks[next]) // who administered …
-			j := next + 1
-			for j < len(toks) {
-				if _, ok := npSkip[toks[j].Lower]; !ok {
-					break
-				}
-				j++
+		if isAux(next) && isBe(toks[next].Lower) {
+			if phrase(skipDet(next+1)) < 0 { // "who was the director of …": the role
+				lastContent()
 			}
-			run(j)
+		} else if isAux(next) {
+			if !verbAfterSubject(next + 1) {
+				lastContent()
+			}
+		} else if content(next) {
+			// "who administered the oath": the object is what the
+			// answer's person is tied to; the verb is often the
+			// reader's own ("who announced" for "said").
+			phrase(skipDet(next + 1))
 		}
 	}
 	return out

@@ -13,10 +13,19 @@ var (
 	lexSimilar    = lexicon.Similar
 	lexRank       = lexicon.Rank
 	lexInWordNet  = lexicon.InWordNet
+	lexPOS        = lexicon.PartsOfSpeech
 	lexSimilarity = func(a, b string) (float64, bool) {
 		c, ok := lexicon.Similarity(a, b)
 		return float64(c), ok
 	}
+)
+
+// Parts of speech, as lexPOS returns them.
+const (
+	lexNoun = lexicon.Noun
+	lexVerb = lexicon.Verb
+	lexAdj  = lexicon.Adj
+	lexAdv  = lexicon.Adv
 )
 
 func logRank(r int) float64 { return math.Log(float64(r)) }

@@ -54,14 +54,18 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 	}
 	acc.touched = acc.touched[:0]
 	score, best := acc.score, acc.best
-	for _, t := range qr.terms {
+	for ti, t := range qr.terms {
+		boost := 1.0
+		if slices.Contains(qr.focus, ti) {
+			boost = rankFocus
+		}
 		// A paragraph earns a term once, through the term itself or its
 		// best stand-in, so a paragraph of many synonyms does not outscore
 		// the one that uses the reader's word.
 		acc.bestTouched = acc.bestTouched[:0]
 		for _, a := range t.alts {
 			idf := sn.idf(a.id, true)
-			wi := t.weight * a.strength * idf
+			wi := boost * t.weight * a.strength * idf
 			for _, p := range sn.postings(a.id) {
 				if storyIdx >= 0 && sn.docs[p.doc].story != storyIdx {
 					continue
@@ -248,6 +252,9 @@ var (
 	// rankLead is the share of a story lead's match a later paragraph
 	// inherits (see rank).
 	rankLead = 0.9
+	// rankFocus multiplies the BM25 weight of the words a question asks
+	// about ("which judge"): the answer names the thing asked for.
+	rankFocus = 2.0
 	// leadWordShare is the largest share of its story's paragraphs a
 	// word may be in and still name the story (see leadWord).
 	leadWordShare = 0.5
@@ -346,10 +353,16 @@ func (sn *snapshot) termScore(t qterm, d int32, exactOnly bool) float64 {
 func (sn *snapshot) leadScore(qr query, d int32) float64 {
 	lead := sn.leadDoc[sn.docs[d].story]
 	total := 0.0
-	for _, t := range qr.terms {
+	for i, t := range qr.terms {
 		c := sn.termScore(t, d, false)
+		// The thing asked for ("which judge") is not the story's topic:
+		// the paragraph that answers names it itself.
+		focus := slices.Contains(qr.focus, i)
 		if d != lead && sn.leadWord(t, sn.docs[d].story) {
 			c = max(c, rankLead*sn.termScore(t, lead, true))
+		}
+		if focus {
+			c *= rankFocus
 		}
 		total += c
 	}

@@ -393,3 +393,27 @@ func TestPhrasalVerbsAreKept(t *testing.T) {
 		})
 	}
 }
+
+func TestPartsOfSpeech(t *testing.T) {
+	tests := []struct {
+		word string
+		want POS
+	}{
+		{"launched", Verb},
+		{"towns", Noun},
+		{"count", Noun | Verb},
+		{"annual", Noun | Adj},
+		{"succeed", Verb},
+		{"newly", Adv},
+		{"chosen", Noun | Verb}, // "the chosen", and the participle of choose
+		{"the", 0},
+		{"zzyzx", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.word+" has the parts of speech WordNet gives it and its lemmas", func(t *testing.T) {
+			if got := PartsOfSpeech(tt.word); got != tt.want {
+				t.Errorf("PartsOfSpeech(%q) = %04b, want %04b", tt.word, got, tt.want)
+			}
+		})
+	}
+}

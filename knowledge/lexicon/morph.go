@@ -159,3 +159,45 @@ func (lx *lexicon) detach(word string, r rule, pos uint8) (string, bool) {
 	}
 	return lx.word(id), true
 }
+
+// POS is a set of parts of speech, as WordNet assigns them.
+type POS uint8
+
+// The parts of speech of a POS set.
+const (
+	Noun POS = posNoun
+	Verb POS = posVerb
+	Adj  POS = posAdj
+	Adv  POS = posAdv
+)
+
+// PartsOfSpeech returns the parts of speech a word form may have: those
+// of the word itself when it is a lemma, and of each lemma it inflects,
+// regularly or irregularly. "launched" is only a verb, "towns" only a
+// noun, "count" both; an unknown word has none. The answer engine uses it
+// to find where the noun a question asks about ends ("which prison was",
+// "what rocket launched").
+func PartsOfSpeech(word string) POS {
+	lx := get()
+	if lx == nil {
+		return 0
+	}
+	var out POS
+	id, known := lx.lookup(word)
+	from, to := 0, 0
+	if known {
+		out = POS(lx.pos[id])
+		from, to = lx.exceptions(id)
+	}
+	for i := from; i < to; i++ {
+		out |= POS(lx.excPos[i])
+	}
+	for _, p := range posOrder {
+		for _, r := range p.rules {
+			if _, ok := lx.detach(word, r, p.bit); ok {
+				out |= POS(p.bit)
+			}
+		}
+	}
+	return out
+}

@@ -147,8 +147,29 @@ func main() {
 			rightAll++
 		}
 	}
+	// The AUC compares feature sets without choosing a threshold: the
+	// chance that an unanswerable question scores above a right answer.
+	pairs, above := 0, 0.0
+	for _, u := range loso {
+		if u.y != 1 {
+			continue
+		}
+		for _, a := range loso {
+			if a.y == 0 && a.right {
+				pairs++
+				switch {
+				case u.p > a.p:
+					above++
+				case u.p == a.p:
+					above += 0.5
+				}
+			}
+		}
+	}
+	fmt.Printf("leave-one-story-out AUC (unanswerable above right answers): %.3f\n", above/float64(max(1, pairs)))
 	bestTh, bestSum, chosen := 0.95, -1.0, false
-	for _, th := range []float64{0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95} {
+	for th := 0.30; th < 0.97; th += 0.01 {
+		th = math.Round(th*100) / 100
 		var a, u, f, lost, hits, n int
 		for _, e := range loso {
 			if e.y == 1 {
@@ -169,8 +190,10 @@ func main() {
 			}
 		}
 		ab, h1 := float64(a)/float64(max(1, u)), float64(hits)/float64(max(1, n))
-		fmt.Printf("  threshold %.2f: abstain %.2f, false abstentions %d (%d of them right answers), hit@1 %.2f\n",
-			th, ab, f, lost, h1)
+		if int(math.Round(th*100))%5 == 0 || !chosen && float64(lost) <= *lostShare*float64(rightAll) {
+			fmt.Printf("  threshold %.2f: abstain %.2f, false abstentions %d (%d of them right answers), hit@1 %.2f\n",
+				th, ab, f, lost, h1)
+		}
 		if !chosen && float64(lost) <= *lostShare*float64(rightAll) {
 			bestTh, bestSum, chosen = th, ab+h1, true
 		}

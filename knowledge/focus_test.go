@@ -1,0 +1,66 @@
+package knowledge
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestFocusIsTheThingAsked checks which words of a question are read as
+// the thing it asks for: the head of the noun phrase after "what" or
+// "which", the verb whose object "how much" or "who did" asks for. The
+// abstention features look for these words in the answer, and the
+// ranking weighs them more.
+func TestFocusIsTheThingAsked(t *testing.T) {
+	lib, err := LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sn := lib.snap.Load()
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"Which prison was he serving time in?", []string{"prison"}},
+		{"What was the Senate vote count on his confirmation?", []string{"count"}},
+		{"What is the annual salary of the director?", []string{"salary"}},
+		{"How many wind turbines were installed in 2008?", []string{"turbines"}},
+		{"How many named storms did NOAA forecast?", []string{"storms"}},
+		{"What rocket launched the spacecraft?", []string{"rocket"}},
+		{"Which Energy Secretary announced the funding?", []string{"secretary", "energy"}},
+		{"From which U.S. bases will the troops deploy?", []string{"bases"}},
+		{"How many co-conspirators were charged?", []string{"conspirators"}},
+		{"How many of the fish populations were still overfished?", []string{"populations"}},
+		{"How much did the New Horizons mission cost?", []string{"cost"}},
+		{"How much does the Census Bureau spend on estimates?", []string{"spend"}},
+		{"Who did Rick Spinrad succeed as administrator?", []string{"succeed"}},
+		{"Who was the director of the National Hurricane Center?", []string{"director"}},
+		{"Who administered the oath of office?", []string{"oath"}},
+		{"Which organization's mission operators re-established contact?", []string{"operators"}},
+		{"Roughly how much distance had the probe covered?", []string{"distance"}},
+		{"When the Secret Service questioned the man who menaced Obama, did he take it back?", nil},
+		{"How old was he?", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q+" asks about "+join(tt.want), func(t *testing.T) {
+			qr := sn.parseQuery(tt.q, AskOptions{})
+			var got []string
+			for _, k := range qr.focus {
+				got = append(got, qr.terms[k].lower)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("focus = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func join(ws []string) string {
+	if len(ws) == 0 {
+		return "nothing in particular"
+	}
+	out := ws[0]
+	for _, w := range ws[1:] {
+		out += " and " + w
+	}
+	return out
+}
