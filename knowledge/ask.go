@@ -495,6 +495,11 @@ func (sn *snapshot) unquotedSayer(toks []token) string {
 	if p < 0 || len(sn.namedSpeakers(toks[:p])) > 0 {
 		return ""
 	}
+	// "Who was the director quoted about …" asks for a person, not for
+	// the words of one it names.
+	if w := toks[0].Lower; w == "who" || w == "whom" || w == "whose" {
+		return ""
+	}
 	for i, t := range toks[:p] {
 		lw := t.Lower
 		// Lower-case is fine: readers type "what did rubio say".

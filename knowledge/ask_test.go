@@ -736,6 +736,12 @@ func TestAskReadsNamesAndSpeakersAsReadersWriteThem(t *testing.T) {
 			t.Errorf("answer %q", a.Text)
 		}
 	})
+	t.Run("who was the director quoted about the tour asks for a person, not for the words of the center", func(t *testing.T) {
+		a, _ := oneStory(t, "2006-05-05-hurricane-awareness-tour").Ask("Who was the director of NOAA's National Hurricane Center quoted about NOAA's 2006 Hurricane Awareness Tour?", knowledge.AskOptions{})
+		if a.Abstained || len(a.Citations) == 0 || a.Citations[0].Paragraph != 3 {
+			t.Errorf("answer %q", a.Text)
+		}
+	})
 	t.Run("what weapon did he say he would use asks for the weapon, not for anyone's words", func(t *testing.T) {
 		a, _ := oneStory(t, threats).Ask("What weapon did the Louisiana inmate who threatened President Obama say he would use?", knowledge.AskOptions{})
 		if a.Abstained || len(a.Citations) == 0 || a.Citations[0].Paragraph != 2 {
