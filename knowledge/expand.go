@@ -635,6 +635,12 @@ func focusOf(text string, toks []token, terms []qterm) []int {
 				head = j
 			}
 			end = j + 1
+			// A plural ends the phrase: a compound's modifier is
+			// singular ("wind turbines"), so in "how many states share
+			// in …" the word after "states" is the verb.
+			if w := toks[j].Lower; noun && !toks[j].Cap && strings.HasSuffix(w, "s") && !slices.Contains(lexLemmas(w), w) && len(lexLemmas(w)) > 0 {
+				break
+			}
 		}
 		return head, end
 	}

@@ -39,6 +39,8 @@ func TestFocusIsTheThingAsked(t *testing.T) {
 		{"Roughly how much distance had the probe covered?", []string{"distance"}},
 		{"When the Secret Service questioned the man who menaced Obama, did he take it back?", nil},
 		{"How old was he?", nil},
+		{"How many states share in the money?", []string{"states"}},
+		{"Which arms dealer sold the rifle?", []string{"dealer"}}, // "arms" is a lemma of its own, not only a plural
 	}
 	for _, tt := range tests {
 		t.Run(tt.q+" asks about "+join(tt.want), func(t *testing.T) {

@@ -14,6 +14,8 @@ var (
 	lexRank       = lexicon.Rank
 	lexInWordNet  = lexicon.InWordNet
 	lexPOS        = lexicon.PartsOfSpeech
+	lexClassOf    = lexicon.ClassOf
+	lexIsKindOf   = lexicon.IsKindOf
 	lexSimilarity = func(a, b string) (float64, bool) {
 		c, ok := lexicon.Similarity(a, b)
 		return float64(c), ok

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"sync"
+
+	"github.com/storybot/storybot/knowledge/lexicon"
 )
 
 // scored is a sentence with its relevance.
@@ -121,8 +123,9 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 	// Horizons flyby") no longer points at the lead alone, and the
 	// paragraph holding the words that are not the topic wins.
 	if rankLead > 0 {
+		kinds := sn.focusKinds(qr)
 		for i := range docs {
-			docs[i].score = sn.leadScore(qr, docs[i].doc)
+			docs[i].score = sn.leadScore(qr, docs[i].doc, kinds)
 		}
 		slices.SortStableFunc(docs, func(a, b docScore) int {
 			if better(a, b) {
@@ -350,11 +353,17 @@ func (sn *snapshot) termScore(t qterm, d int32, exactOnly bool) float64 {
 
 // leadScore is paragraph d's BM25 score with the words its story's lead
 // matches inherited at rankLead of their weight there.
-func (sn *snapshot) leadScore(qr query, d int32) float64 {
+func (sn *snapshot) leadScore(qr query, d int32, kinds []focusKind) float64 {
 	lead := sn.leadDoc[sn.docs[d].story]
 	total := 0.0
 	for i, t := range qr.terms {
 		c := sn.termScore(t, d, false)
+		// "Which city": a paragraph that names one (Budapest) holds
+		// the word asked about by its instance.
+		if k := slices.IndexFunc(kinds, func(k focusKind) bool { return k.term == i }); k >= 0 && c == 0 &&
+			sn.namesKindOf([]int32{d}, &kinds[k].class) {
+			c = kindStrength * t.weight * sn.idf(0, false) * (bm25K1 + 1) / (1 + sn.docNorm[d])
+		}
 		// The thing asked for ("which judge") is not the story's topic:
 		// the paragraph that answers names it itself.
 		focus := slices.Contains(qr.focus, i)
@@ -367,6 +376,24 @@ func (sn *snapshot) leadScore(qr query, d int32) float64 {
 		total += c
 	}
 	return total
+}
+
+// focusKind is a word a question asks about that names a class of
+// things ("which city"), ready to test a paragraph's words against.
+type focusKind struct {
+	term  int // index in the query's terms
+	class lexicon.Class
+}
+
+// focusKinds returns the classes of the nouns a question asks about.
+func (sn *snapshot) focusKinds(qr query) []focusKind {
+	var out []focusKind
+	for _, k := range qr.focus {
+		if w := qr.terms[k].lower; lexPOS(w)&lexNoun != 0 {
+			out = append(out, focusKind{k, lexClassOf(w)})
+		}
+	}
+	return out
 }
 
 // leadWord reports whether a question word is one by which the question

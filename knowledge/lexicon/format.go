@@ -1,6 +1,6 @@
 package lexicon
 
-// The embedded data is four files written by ./gen, three gzipped and one
+// The embedded data is five files written by ./gen, four gzipped and one
 // (vectors.bin) stored as is. Each holds, once decompressed, one text
 // header line, then a payload:
 //
@@ -22,6 +22,12 @@ package lexicon
 //	               component is ±127 (the reader renormalises)
 //	neighbours.gz  G×k little-endian uint16 neighbour ids, then G×k cosine
 //	               bytes round(cos×255), most similar first
+//	kinds.gz       uvarint S, the number of noun synsets (numbered in
+//	               data.noun's order); per synset a uvarint count and that
+//	               many uvarint synset numbers, its hypernyms and instance
+//	               hypernyms; then per word id a uvarint count (at most
+//	               senses=K of the header) and that many synset numbers,
+//	               the word's noun senses, most frequent first
 //
 // The header ties the four files together: a set mixed from two runs of
 // the generator is rejected rather than read wrong.
@@ -68,6 +74,11 @@ type lexicon struct {
 	linkOff []uint32 // links of id are linkTo/linkW[linkOff[id]:linkOff[id+1]]
 	linkTo  []uint32
 	linkW   []uint8
+
+	kindOff  []uint32 // the hypernyms of noun synset s are kindUp[kindOff[s]:kindOff[s+1]]
+	kindUp   []uint32
+	senseOff []uint32 // the noun senses of word id are senses[senseOff[id]:senseOff[id+1]]
+	senses   []uint32
 
 	vec string    // nGlove×dims int8, in place in the binary
 	inv []float32 // 1/‖q‖ of each quantised vector
@@ -256,6 +267,17 @@ func parse(fsys fs.FS, vectors string) (*lexicon, error) {
 		return nil, fmt.Errorf("lexicon: wordnet: %w", err)
 	}
 
+	hk, kinds, err := readPart(fsys, "data/kinds.gz", "kinds")
+	if err != nil {
+		return nil, err
+	}
+	if err := same(hk); err != nil {
+		return nil, err
+	}
+	if err := lx.parseKinds(kinds, n); err != nil {
+		return nil, fmt.Errorf("lexicon: kinds: %w", err)
+	}
+
 	hv, vec, err := splitHeader("data/vectors.bin", vectors, "vectors")
 	if err != nil {
 		return nil, err
@@ -378,6 +400,56 @@ func (lx *lexicon) parseWordNet(b []byte, n int) error {
 			lx.linkTo[j], lx.linkW[j] = uint32(t), w
 			j++
 		}
+	}
+	return nil
+}
+
+// parseKinds reads the kinds part's payload for n words: the noun
+// synsets' hypernyms, then each word's noun senses, checking every number.
+func (lx *lexicon) parseKinds(b []byte, n int) error {
+	var bad bool
+	uv := func() uint64 {
+		v, m := binary.Uvarint(b)
+		if m <= 0 {
+			bad = true
+			return 0
+		}
+		b = b[m:]
+		return v
+	}
+	// lists reads count lists of numbers below limit into flat slices.
+	lists := func(count, limit uint64) (off, all []uint32, err error) {
+		off = make([]uint32, 0, count+1)
+		off = append(off, 0)
+		for range count {
+			c := uv()
+			if bad || c > uint64(len(b)) {
+				return nil, nil, errors.New("bad list")
+			}
+			for range c {
+				v := uv()
+				if bad || v >= limit {
+					return nil, nil, errors.New("synset number out of range")
+				}
+				all = append(all, uint32(v))
+			}
+			off = append(off, uint32(len(all)))
+		}
+		return off, slices.Clip(all), nil
+	}
+	ns := uv()
+	if bad || ns > uint64(len(b)) {
+		return io.ErrUnexpectedEOF
+	}
+	var err error
+	if lx.kindOff, lx.kindUp, err = lists(ns, ns); err != nil {
+		return err
+	}
+	if lx.senseOff, lx.senses, err = lists(uint64(n), ns); err != nil {
+		return err
+	}
+	if len(b) != 0 {
+		return errors.New("trailing bytes")
 	}
 	return nil
 }

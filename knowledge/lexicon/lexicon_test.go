@@ -417,3 +417,34 @@ func TestPartsOfSpeech(t *testing.T) {
 		})
 	}
 }
+
+func TestIsKindOf(t *testing.T) {
+	tests := []struct {
+		word, class string
+		want        bool
+	}{
+		{"rifle", "weapon", true},
+		{"budapest", "city", true},
+		{"noaa", "agency", true},
+		{"judge", "official", true},
+		{"hurricane", "storm", true},
+		{"iraq", "country", true},
+		{"storms", "storm", false}, // a word is not a kind of itself, inflected or not
+		{"weapon", "rifle", false}, // the class is not a kind of its members
+		{"storm", "hurricane", false},
+		{"rifle", "city", false},
+		{"zzyzx", "city", false},
+		{"rifle", "zzyzx", false},
+	}
+	for _, tt := range tests {
+		name := tt.word + " is not a kind of " + tt.class
+		if tt.want {
+			name = tt.word + " is a kind of " + tt.class
+		}
+		t.Run(name, func(t *testing.T) {
+			if got := IsKindOf(tt.word, tt.class); got != tt.want {
+				t.Errorf("IsKindOf(%q, %q) = %v", tt.word, tt.class, got)
+			}
+		})
+	}
+}

@@ -43,7 +43,14 @@ func miniParts() map[string][]byte {
 	nbr = binary.LittleEndian.AppendUint16(nbr, 1)
 	nbr = binary.LittleEndian.AppendUint16(nbr, 0)
 	nbr = append(nbr, 250, 250)
+	// Two noun synsets, the second under the first; "cat" has the second
+	// as its sense and "dog" the first, so a cat is a kind of dog here.
+	var kinds []byte
+	for _, v := range []uint64{2, 0, 1, 0, 1, 1, 1, 0, 0, 0} {
+		kinds = uv(kinds, v)
+	}
 	return map[string][]byte{
+		"kinds":      []byte(hdr("kinds", "senses=4") + string(kinds)),
 		"words":      []byte(hdr("words") + "cat\ndog\nape\ncats\n"),
 		"wordnet":    []byte(hdr("wordnet") + string(wn)),
 		"vectors":    []byte(hdr("vectors", "dims=100") + string(vec)),
@@ -107,6 +114,12 @@ func TestTheReader(t *testing.T) {
 		if got := lx.linkOff[4]; got != 4 {
 			t.Errorf("%d links", got)
 		}
+		if got := lx.senses[lx.senseOff[0]:lx.senseOff[1]]; !slices.Equal(got, []uint32{1}) {
+			t.Errorf("senses of cat = %v, want [1]", got)
+		}
+		if got := lx.kindUp[lx.kindOff[1]:lx.kindOff[2]]; !slices.Equal(got, []uint32{0}) {
+			t.Errorf("hypernyms of synset 1 = %v, want [0]", got)
+		}
 	})
 	t.Run("rejects files from different runs", func(t *testing.T) {
 		m := mini(func(part string, b []byte) []byte {
@@ -162,6 +175,9 @@ func TestTheReader(t *testing.T) {
 						lx.exceptions(id)
 						for j := lx.linkOff[id]; j < lx.linkOff[id+1]; j++ {
 							lx.word(lx.linkTo[j])
+						}
+						for _, s := range lx.senses[lx.senseOff[id]:lx.senseOff[id+1]] {
+							_ = lx.kindUp[lx.kindOff[s]:lx.kindOff[s+1]]
 						}
 					}
 				}
@@ -255,5 +271,17 @@ func BenchmarkLemma(b *testing.B) {
 	words := []string{"cancelled", "meetings", "postponing", "table", "xyzzy"}
 	for i := 0; b.Loop(); i++ {
 		Lemma(words[i%len(words)])
+	}
+}
+
+func BenchmarkIsKindOf(b *testing.B) {
+	if err := Load(); err != nil {
+		b.Fatal(err)
+	}
+	words := []string{"budapest", "summit", "meeting", "rubio", "officials", "week", "call", "kremlin"}
+	c := ClassOf("city")
+	b.ResetTimer()
+	for i := range b.N {
+		c.Has(words[i%len(words)])
 	}
 }

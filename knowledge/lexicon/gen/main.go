@@ -54,6 +54,7 @@ const (
 	dims        = 100   // GloVe 6B 100-d
 	maxLinks    = 40    // WordNet links kept per word, strongest first
 	hyperMinCos = 0.35  // a one-hop hypernym/hyponym link survives only at this GloVe cosine or above
+	kindSenses  = 4     // noun senses per word kept for the kinds table, most frequent first
 )
 
 // Link weights by WordNet relation. Synonyms (same synset) are the
@@ -191,6 +192,7 @@ func run(wnDir, gloveDir, outDir, wnVersion, gloveVersion string) error {
 		// is read in place from the binary at no heap cost.
 		{"vectors.bin", encodeVectors(hdr("vectors", "dims="+strconv.Itoa(dims)), g.unit, len(g.kept))},
 		{"neighbours.gz", encodeNeighbours(hdr("neighbours", "k="+strconv.Itoa(neighbours)), nn)},
+		{"kinds.gz", encodeKinds(hdr("kinds", "senses="+strconv.Itoa(kindSenses)), vocab, wn)},
 	}
 	for _, f := range files {
 		out := f.data
@@ -529,6 +531,9 @@ type wordnet struct {
 	exc     []exception      // irregular forms, in file order
 	synsets map[synKey]*synset
 	ordered []synKey // synsets in file order, for deterministic iteration
+	// nounSenses lists each single-word noun lemma's synsets in
+	// index.noun's order, most frequent sense first.
+	nounSenses map[string][]synKey
 }
 
 // exception is one line item of a *.exc file: form is an inflection of
@@ -555,12 +560,19 @@ type pointer struct {
 }
 
 func readWordNet(dir string) (*wordnet, error) {
-	wn := &wordnet{pos: map[string]uint8{}, synsets: map[synKey]*synset{}}
+	wn := &wordnet{pos: map[string]uint8{}, synsets: map[synKey]*synset{}, nounSenses: map[string][]synKey{}}
 	for _, pf := range posFiles {
 		if err := eachLine(filepath.Join(dir, "index."+pf.name), func(line string) error {
 			w, _, _ := strings.Cut(line, " ")
 			if isAlpha(w) || pf.name == "verb" && isPhrasal(w) {
 				wn.pos[w] |= pf.bit
+			}
+			if pf.name == "noun" && isAlpha(w) {
+				senses, err := indexSenses(line)
+				if err != nil {
+					return fmt.Errorf("index.noun: %w: %.80q", err, line)
+				}
+				wn.nounSenses[w] = senses
 			}
 			return nil
 		}); err != nil {
@@ -630,6 +642,30 @@ func eachLine(path string, fn func(string) error) error {
 
 // synPos folds the adjective satellite into the adjective: both live in
 // data.adj and share its offsets.
+// indexSenses parses the synset offsets of an index.noun line: lemma pos
+// synset_cnt p_cnt {ptr_symbol} sense_cnt tagsense_cnt {synset_offset},
+// the offsets in sense order.
+func indexSenses(line string) ([]synKey, error) {
+	f := strings.Fields(line)
+	if len(f) < 4 {
+		return nil, errors.New("short line")
+	}
+	nsyn, err1 := strconv.Atoi(f[2])
+	nptr, err2 := strconv.Atoi(f[3])
+	if err1 != nil || err2 != nil || len(f) != 6+nptr+nsyn {
+		return nil, errors.New("bad counts")
+	}
+	var out []synKey
+	for _, o := range f[6+nptr:] {
+		off, err := strconv.ParseUint(o, 10, 32)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, synKey{'n', uint32(off)})
+	}
+	return out, nil
+}
+
 func synPos(c string) byte {
 	if c == "s" {
 		return 'a'
@@ -881,6 +917,50 @@ func encodeWordNet(hdr string, vocab []string, id map[string]uint32, wn *wordnet
 		for _, l := range links[i] {
 			uv(uint64(id[l.b]))
 			b.WriteByte(byte(max(1, min(100, math.Round(float64(l.w)*100)))))
+		}
+	}
+	return b.Bytes()
+}
+
+// encodeKinds: the header; uvarint S, the number of noun synsets, numbered
+// in data.noun's order; per synset a uvarint count and that many uvarint
+// synset numbers, its hypernyms and instance hypernyms; then per word id a
+// uvarint count (at most kindSenses) and that many synset numbers, the
+// word's noun senses, most frequent first. Walking up from a word's senses
+// says what it is a kind or an instance of: "rifle" a weapon, "Budapest" a
+// city, "NOAA" an agency.
+func encodeKinds(hdr string, vocab []string, wn *wordnet) []byte {
+	num := map[synKey]uint64{}
+	var nouns []synKey
+	for _, k := range wn.ordered {
+		if k.pos == 'n' {
+			num[k] = uint64(len(nouns))
+			nouns = append(nouns, k)
+		}
+	}
+	var b bytes.Buffer
+	b.WriteString(hdr)
+	var tmp [binary.MaxVarintLen64]byte
+	uv := func(v uint64) { b.Write(binary.AppendUvarint(tmp[:0], v)) }
+	uv(uint64(len(nouns)))
+	for _, k := range nouns {
+		var up []uint64
+		for _, p := range wn.synsets[k].ptrs {
+			if (p.sym == "@" || p.sym == "@i") && p.target.pos == 'n' {
+				up = append(up, num[p.target])
+			}
+		}
+		uv(uint64(len(up)))
+		for _, u := range up {
+			uv(u)
+		}
+	}
+	for _, w := range vocab {
+		senses := wn.nounSenses[w]
+		senses = senses[:min(len(senses), kindSenses)]
+		uv(uint64(len(senses)))
+		for _, k := range senses {
+			uv(num[k])
 		}
 	}
 	return b.Bytes()
