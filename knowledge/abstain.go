@@ -144,7 +144,9 @@ func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
 		}
 		// "Which city": a best paragraph that names one (Budapest)
 		// knows the word asked about by its instance.
-		if w := qr.terms[k].lower; best < kindStrength && lexPOS(w)&lexNoun != 0 {
+		// ("How many soldiers" asks for a number: a soldier named is no
+		// answer.)
+		if w := qr.terms[k].lower; best < kindStrength && qr.kind != qHowMany && lexPOS(w)&lexNoun != 0 {
 			c := lexClassOf(w)
 			if sn.namesKindOf(bestDocs(ranked, 3), &c) || sn.namesEntityOf(bestDocs(ranked, 3), w) {
 				best = kindStrength
@@ -203,9 +205,17 @@ func (sn *snapshot) namesKindOf(docs []int32, c *lexicon.Class) bool {
 	var tried []string
 	for _, d := range docs {
 		ref := sn.docs[d]
-		for _, tk := range tokenize(sn.stories[ref.story].Paragraphs[ref.pix.para].Text) {
+		toks := tokenize(sn.stories[ref.story].Paragraphs[ref.pix.para].Text)
+		for i, tk := range toks {
 			w := tk.Lower
-			if len(w) < 3 || isStop(w) || slices.Contains(tried, w) || !tk.Cap && lexPOS(w)&lexNoun == 0 {
+			// A name of one word is tried as a name ("Budapest"); a word
+			// of a longer name is not ("High Level Advisors", "West Palm
+			// Beach"), nor is a common word that can be an adjective, as
+			// it is one more often than a noun ("high" is no weather).
+			if tk.Cap && (i > 0 && toks[i-1].Cap && toks[i-1].End+1 >= tk.Start || i+1 < len(toks) && toks[i+1].Cap && tk.End+1 >= toks[i+1].Start) {
+				continue
+			}
+			if len(w) < 3 || isStop(w) || slices.Contains(tried, w) || !tk.Cap && lexPOS(w)&(lexNoun|lexAdj) != lexNoun {
 				continue
 			}
 			tried = append(tried, w)

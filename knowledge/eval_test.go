@@ -273,7 +273,7 @@ func TestDevSet(t *testing.T) {
 			story:     seed,
 			questions: filepath.Join("testdata", "questions.jsonl"),
 			quotes:    filepath.Join("testdata", "quotes.jsonl"),
-			min:       evalMin{hit1: 0.85, hit3: 0.90, key: 0.90, abstain: 0.33, maxFalseAbstain: 1},
+			min:       evalMin{hit1: 0.85, hit3: 0.90, key: 0.90, abstain: 0.66, maxFalseAbstain: 1},
 		},
 		{
 			// Held out: a story the code was never tuned on, nor the
@@ -306,7 +306,7 @@ func TestDevSet(t *testing.T) {
 			load:      knowledge.LoadDefault,
 			story:     seed,
 			questions: filepath.Join("testdata", "paraphrase_questions.jsonl"),
-			min:       evalMin{hit1: 0.55, hit3: 0.80, key: 0.80, abstain: 0.60, maxFalseAbstain: 0},
+			min:       evalMin{hit1: 0.55, hit3: 0.80, key: 0.80, abstain: 0.50, maxFalseAbstain: 0},
 		},
 		{
 			// Extra seed questions: 0.87 hit@1 today (x03 abstains, x12 is hit@3).
@@ -314,7 +314,7 @@ func TestDevSet(t *testing.T) {
 			load:      knowledge.LoadDefault,
 			story:     seed,
 			questions: filepath.Join("testdata", "extra_questions.jsonl"),
-			min:       evalMin{hit1: 0.75, hit3: 0.85, key: 0.85, abstain: 0.8, maxFalseAbstain: 1},
+			min:       evalMin{hit1: 0.75, hit3: 0.85, key: 0.85, abstain: 0.8, maxFalseAbstain: 0},
 		},
 	}
 	for _, tt := range tests {

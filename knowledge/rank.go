@@ -364,13 +364,13 @@ func (sn *snapshot) leadScore(qr query, d int32, kinds []focusKind) float64 {
 			sn.namesKindOf([]int32{d}, &kinds[k].class) {
 			c = kindStrength * t.weight * sn.idf(0, false) * (bm25K1 + 1) / (1 + sn.docNorm[d])
 		}
-		// The thing asked for ("which judge") is not the story's topic:
-		// the paragraph that answers names it itself.
-		focus := slices.Contains(qr.focus, i)
 		if d != lead && sn.leadWord(t, sn.docs[d].story) {
 			c = max(c, rankLead*sn.termScore(t, lead, true))
 		}
-		if focus {
+		// The word the question asks about ("which judge") counts more:
+		// the answer names it. (Not inheriting it from the lead was
+		// tried and lost as many questions as it won.)
+		if slices.Contains(qr.focus, i) {
 			c *= rankFocus
 		}
 		total += c
@@ -387,6 +387,9 @@ type focusKind struct {
 
 // focusKinds returns the classes of the nouns a question asks about.
 func (sn *snapshot) focusKinds(qr query) []focusKind {
+	if qr.kind == qHowMany {
+		return nil // "how many states": a number answers, not Missouri
+	}
 	var out []focusKind
 	for _, k := range qr.focus {
 		if w := qr.terms[k].lower; lexPOS(w)&lexNoun != 0 {
