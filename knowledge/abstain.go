@@ -199,32 +199,47 @@ const kindStrength = 0.8
 
 // namesKindOf reports whether one of the paragraphs names a kind or an
 // instance of the class, by WordNet's hypernyms: "rifle" for "weapon",
-// "Budapest" for "city", "NOAA" for "agency". Only nouns and names are
-// tried, each once.
+// "Budapest" for "city", "NOAA" for "agency".
 func (sn *snapshot) namesKindOf(docs []int32, c *lexicon.Class) bool {
-	var tried []string
 	for _, d := range docs {
-		ref := sn.docs[d]
-		toks := tokenize(sn.stories[ref.story].Paragraphs[ref.pix.para].Text)
-		for i, tk := range toks {
-			w := tk.Lower
-			// A name of one word is tried as a name ("Budapest"); a word
-			// of a longer name is not ("High Level Advisors", "West Palm
-			// Beach"), nor is a common word that can be an adjective, as
-			// it is one more often than a noun ("high" is no weather).
-			if tk.Cap && (i > 0 && toks[i-1].Cap && toks[i-1].End+1 >= tk.Start || i+1 < len(toks) && toks[i+1].Cap && tk.End+1 >= toks[i+1].Start) {
-				continue
-			}
-			if len(w) < 3 || isStop(w) || slices.Contains(tried, w) || !tk.Cap && lexPOS(w)&(lexNoun|lexAdj) != lexNoun {
-				continue
-			}
-			tried = append(tried, w)
-			if c.Has(w) {
-				return true
-			}
+		if c.AmongKinds(sn.paraKinds(d)) {
+			return true
 		}
 	}
 	return false
+}
+
+// paraKinds returns, sorted, what the words of paragraph d name kinds or
+// instances of (lexicon.KindsOf), worked out once per snapshot. A name of
+// one word is tried as a name ("Budapest"); a word of a longer name is not
+// ("High Level Advisors", "West Palm Beach"), nor is a common word that
+// can be an adjective, as it is one more often than a noun ("high" is no
+// weather).
+func (sn *snapshot) paraKinds(d int32) []uint32 {
+	if v, ok := sn.kindsCache.Load(d); ok {
+		return v.([]uint32)
+	}
+	ref := sn.docs[d]
+	toks := tokenize(sn.stories[ref.story].Paragraphs[ref.pix.para].Text)
+	var kinds []uint32
+	var tried []string
+	for i, tk := range toks {
+		w := tk.Lower
+		if tk.Cap && (i > 0 && toks[i-1].Cap && toks[i-1].End+1 >= tk.Start || i+1 < len(toks) && toks[i+1].Cap && tk.End+1 >= toks[i+1].Start) {
+			continue
+		}
+		if len(w) < 3 || isStop(w) || slices.Contains(tried, w) || !tk.Cap && lexPOS(w)&(lexNoun|lexAdj) != lexNoun {
+			continue
+		}
+		tried = append(tried, w)
+		kinds = lexKindsOf(w, kinds)
+	}
+	slices.Sort(kinds)
+	kinds = slices.Clip(slices.Compact(kinds))
+	if sn.cached.Add(1) <= maxCached {
+		sn.kindsCache.Store(d, kinds)
+	}
+	return kinds
 }
 
 // namesEntityOf reports whether one of the paragraphs names a place when

@@ -71,6 +71,19 @@ func BenchmarkAskSeed(b *testing.B) {
 	b.Run("mixed questions", func(b *testing.B) {
 		benchAsk(b, lib, seedQuestions)
 	})
+	// Questions for a kind of thing the story names only by instances
+	// (or not at all): each candidate paragraph's nouns are walked up
+	// WordNet's hierarchy.
+	b.Run("which-questions", func(b *testing.B) {
+		benchAsk(b, lib, whichQuestions)
+	})
+}
+
+var whichQuestions = []string{
+	"Which city was picked to host the Trump Putin meeting?",
+	"What weapon did Putin mention?",
+	"Which agency announced the sanctions?",
+	"What rocket did Russia launch?",
 }
 
 func BenchmarkAsk10k(b *testing.B) {

@@ -307,7 +307,10 @@ type snapshot struct {
 	// stand-ins of a question word and the correction of an unknown
 	// one; cached counts their entries, which are bounded.
 	expandCache, spellCache sync.Map
-	cached                  atomic.Int64
+	// kindsCache remembers what each paragraph's words name kinds of
+	// (see paraKinds), by document; cached bounds it too.
+	kindsCache sync.Map
+	cached     atomic.Int64
 	// leadDoc is the first content paragraph of each story, its lead.
 	leadDoc []int32
 	// avgSentLen is the mean number of distinct terms of a sentence.

@@ -15,6 +15,7 @@ var (
 	lexInWordNet  = lexicon.InWordNet
 	lexPOS        = lexicon.PartsOfSpeech
 	lexClassOf    = lexicon.ClassOf
+	lexKindsOf    = lexicon.KindsOf
 	lexIsKindOf   = lexicon.IsKindOf
 	lexSimilarity = func(a, b string) (float64, bool) {
 		c, ok := lexicon.Similarity(a, b)

@@ -304,6 +304,56 @@ func (c *Class) Has(word string) bool {
 	return false
 }
 
+// KindsOf appends to dst what a word names a kind or an instance of: the
+// WordNet noun synsets above its commonest senses (those of its lemma
+// too), through hypernym and instance-hypernym links, as opaque numbers
+// in no particular order. Sorted, and merged for many words, they answer
+// Class.AmongKinds for any class at the cost of a few binary searches:
+// the answer engine keeps them per paragraph.
+func KindsOf(word string, dst []uint32) []uint32 {
+	lx := get()
+	if lx == nil {
+		return dst
+	}
+	start := len(dst)
+	var frontier [256]uint32
+	nf := 0
+	for _, l := range lemmasOrSelf(word) {
+		if id, ok := lx.lookup(l); ok {
+			for _, s := range lx.senses[lx.senseOff[id]:lx.senseOff[id+1]] {
+				if nf < len(frontier) {
+					frontier[nf] = s
+					nf++
+				}
+			}
+		}
+	}
+	for i := 0; i < nf; i++ {
+		for _, up := range lx.kindUp[lx.kindOff[frontier[i]]:lx.kindOff[frontier[i]+1]] {
+			if !slices.Contains(dst[start:], up) {
+				dst = append(dst, up)
+				if nf < len(frontier) {
+					frontier[nf] = up
+					nf++
+				}
+			}
+		}
+	}
+	return dst
+}
+
+// AmongKinds reports whether one of the class's senses is among kinds, a
+// sorted list of KindsOf results: whether a word they came from is a kind
+// or an instance of the class.
+func (c *Class) AmongKinds(kinds []uint32) bool {
+	for _, s := range c.sense[:c.n] {
+		if _, ok := slices.BinarySearch(kinds, s); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // lemmasOrSelf returns the lemmas of a word form, or the word itself when
 // it has none.
 func lemmasOrSelf(w string) []string {

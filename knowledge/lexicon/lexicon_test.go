@@ -437,6 +437,17 @@ func TestIsKindOf(t *testing.T) {
 		{"rifle", "zzyzx", false},
 	}
 	for _, tt := range tests {
+		t.Run("KindsOf agrees with IsKindOf for "+tt.word+" and "+tt.class, func(t *testing.T) {
+			kinds := KindsOf(tt.word, nil)
+			slices.Sort(kinds)
+			c := ClassOf(tt.class)
+			// KindsOf knows nothing of the class, so a word is among
+			// its own kinds' members only when IsKindOf says so, or
+			// when it is the class itself (which IsKindOf excludes).
+			if got := c.AmongKinds(kinds); got != tt.want && !slices.Contains(lemmasOrSelf(tt.word), tt.class) {
+				t.Errorf("AmongKinds = %v, IsKindOf = %v", got, tt.want)
+			}
+		})
 		name := tt.word + " is not a kind of " + tt.class
 		if tt.want {
 			name = tt.word + " is a kind of " + tt.class
