@@ -470,6 +470,16 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 		qr.modal = hasModal(text)
 		qr.toks = toks
 		qr.focus = focusOf(text, toks, qr.terms)
+		// "Which judge", "which town": the answer is a person or a
+		// place, as for "who" and "where".
+		if qr.kind == qOther && len(qr.focus) > 0 && !qr.quote {
+			switch w := qr.terms[qr.focus[0]].lower; {
+			case lexIsFirstlyKindOf(w, "person"):
+				qr.kind = qWho
+			case lexIsFirstlyKindOf(w, "location"):
+				qr.kind = qWhere
+			}
+		}
 		if qr.quote {
 			qr.unquoted = sn.unquotedSayer(toks)
 			sayers := sn.reportedSayers(toks)

@@ -66,3 +66,30 @@ func join(ws []string) string {
 	}
 	return out
 }
+
+// TestWhichPersonOrPlaceAsksWhoOrWhere checks that "which judge" is read
+// as asking for a person and "which town" for a place, as "who" and
+// "where" are, so that the sentence naming one is preferred.
+func TestWhichPersonOrPlaceAsksWhoOrWhere(t *testing.T) {
+	lib, err := LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sn := lib.snap.Load()
+	for _, tt := range []struct {
+		q    string
+		want queryKind
+	}{
+		{"Which federal judge sentenced him?", qWho},
+		{"Which prosecutor handled the case?", qWho},
+		{"Which Texas towns did the tour visit?", qWhere},
+		{"What rocket launched the spacecraft?", qOther},
+		{"What did the judge say about the case?", qOther}, // a quote question keeps its reading
+	} {
+		t.Run(tt.q, func(t *testing.T) {
+			if got := sn.parseQuery(tt.q, AskOptions{}).kind; got != tt.want {
+				t.Errorf("kind = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}

@@ -8,16 +8,17 @@ import (
 
 // The lexicon's calls the answer engine makes, in one place.
 var (
-	lexLemmas     = lexicon.LemmasOf
-	lexRelated    = lexicon.Related
-	lexSimilar    = lexicon.Similar
-	lexRank       = lexicon.Rank
-	lexInWordNet  = lexicon.InWordNet
-	lexPOS        = lexicon.PartsOfSpeech
-	lexClassOf    = lexicon.ClassOf
-	lexKindsOf    = lexicon.KindsOf
-	lexIsKindOf   = lexicon.IsKindOf
-	lexSimilarity = func(a, b string) (float64, bool) {
+	lexLemmas          = lexicon.LemmasOf
+	lexRelated         = lexicon.Related
+	lexSimilar         = lexicon.Similar
+	lexRank            = lexicon.Rank
+	lexInWordNet       = lexicon.InWordNet
+	lexPOS             = lexicon.PartsOfSpeech
+	lexClassOf         = lexicon.ClassOf
+	lexKindsOf         = lexicon.KindsOf
+	lexIsKindOf        = lexicon.IsKindOf
+	lexIsFirstlyKindOf = lexicon.IsFirstlyKindOf
+	lexSimilarity      = func(a, b string) (float64, bool) {
 		c, ok := lexicon.Similarity(a, b)
 		return float64(c), ok
 	}

@@ -237,6 +237,15 @@ func IsKindOf(word, class string) bool {
 	return c.Has(word)
 }
 
+// IsFirstlyKindOf is IsKindOf for the word's commonest noun sense alone:
+// "town" is firstly a place, though one of its rarer senses is a person
+// (the architect Ithiel Town). It types what a question asks for ("which
+// town" wants a place).
+func IsFirstlyKindOf(word, class string) bool {
+	c := ClassOf(class)
+	return c.has(word, 1)
+}
+
 // Class is a noun's senses, ready to test words against; see IsKindOf.
 // The zero Class has no members.
 type Class struct {
@@ -268,6 +277,11 @@ func ClassOf(noun string) Class {
 // Has reports whether a word names a kind or an instance of the class;
 // see IsKindOf.
 func (c *Class) Has(word string) bool {
+	return c.has(word, len(c.sense))
+}
+
+// has is Has for the first senses of the word (and of each lemma).
+func (c *Class) has(word string, senses int) bool {
 	lx := get()
 	if lx == nil || c.n == 0 || word == c.name {
 		return false
@@ -283,7 +297,7 @@ func (c *Class) Has(word string) bool {
 		if !ok || l == c.name {
 			continue
 		}
-		for _, s := range lx.senses[lx.senseOff[id]:lx.senseOff[id+1]] {
+		for _, s := range lx.senses[lx.senseOff[id]:min(lx.senseOff[id+1], lx.senseOff[id]+uint32(senses))] {
 			if ns < len(seen) {
 				seen[ns] = s
 				ns++

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -455,6 +456,26 @@ func TestIsKindOf(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			if got := IsKindOf(tt.word, tt.class); got != tt.want {
 				t.Errorf("IsKindOf(%q, %q) = %v", tt.word, tt.class, got)
+			}
+		})
+	}
+}
+
+func TestIsFirstlyKindOf(t *testing.T) {
+	tests := []struct {
+		word, class string
+		want        bool
+	}{
+		{"town", "location", true},
+		{"towns", "person", false}, // Ithiel Town, the architect, is a rarer sense
+		{"judge", "person", true},
+		{"prosecutor", "person", true},
+		{"rocket", "person", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.word+" firstly a kind of "+tt.class+": "+strconv.FormatBool(tt.want), func(t *testing.T) {
+			if got := IsFirstlyKindOf(tt.word, tt.class); got != tt.want {
+				t.Errorf("IsFirstlyKindOf(%q, %q) = %v", tt.word, tt.class, got)
 			}
 		})
 	}
