@@ -256,26 +256,21 @@ func parse(fsys fs.FS, vectors string) (*lexicon, error) {
 		return nil
 	}
 
-	hn, wn, err := readPart(fsys, "data/wordnet.gz", "wordnet")
-	if err != nil {
-		return nil, err
-	}
-	if err := same(hn); err != nil {
-		return nil, err
-	}
-	if err := lx.parseWordNet(wn, n); err != nil {
-		return nil, fmt.Errorf("lexicon: wordnet: %w", err)
-	}
-
-	hk, kinds, err := readPart(fsys, "data/kinds.gz", "kinds")
-	if err != nil {
-		return nil, err
-	}
-	if err := same(hk); err != nil {
-		return nil, err
-	}
-	if err := lx.parseKinds(kinds, n); err != nil {
-		return nil, fmt.Errorf("lexicon: kinds: %w", err)
+	// The gzipped parts that are parsed into the lexicon's slices.
+	for _, p := range []struct {
+		part  string
+		parse func([]byte, int) error
+	}{{"wordnet", lx.parseWordNet}, {"kinds", lx.parseKinds}} {
+		h, b, err := readPart(fsys, "data/"+p.part+".gz", p.part)
+		if err != nil {
+			return nil, err
+		}
+		if err := same(h); err != nil {
+			return nil, err
+		}
+		if err := p.parse(b, n); err != nil {
+			return nil, fmt.Errorf("lexicon: %s: %w", p.part, err)
+		}
 	}
 
 	hv, vec, err := splitHeader("data/vectors.bin", vectors, "vectors")
@@ -329,71 +324,53 @@ func (lx *lexicon) parseWordNet(b []byte, n int) error {
 		return io.ErrUnexpectedEOF
 	}
 	// A copy, so the rest of the payload can be collected once parsed.
-	lx.pos, b = slices.Clone(b[:n]), b[n:]
-	var bad bool
-	uv := func() uint64 {
-		v, m := binary.Uvarint(b)
-		if m <= 0 {
-			bad = true
-			return 0
-		}
-		b = b[m:]
-		return v
-	}
-	byte1 := func() byte {
-		if len(b) == 0 {
-			bad = true
-			return 0
-		}
-		c := b[0]
-		b = b[1:]
-		return c
-	}
-	ne := uv()
-	if ne > uint64(len(b)) {
+	lx.pos = slices.Clone(b[:n])
+	r := &payload{b: b[n:]}
+	ne := r.uv()
+	if ne > uint64(len(r.b)) {
 		return io.ErrUnexpectedEOF
 	}
 	lx.excForm = make([]uint32, ne)
 	lx.excPos = make([]uint8, ne)
 	lx.excBase = make([]uint32, ne)
 	for i := range ne {
-		f, p, base := uv(), byte1(), uv()
-		if bad || f >= uint64(n) || base >= uint64(n) || (i > 0 && uint32(f) < lx.excForm[i-1]) {
+		f, p, base := r.uv(), r.byte1(), r.uv()
+		if r.bad || f >= uint64(n) || base >= uint64(n) || (i > 0 && uint32(f) < lx.excForm[i-1]) {
 			return errors.New("bad irregular form")
 		}
 		lx.excForm[i], lx.excPos[i], lx.excBase[i] = uint32(f), p, uint32(base)
 	}
 	// Links: count first so the flat slices are allocated once.
 	lx.linkOff = make([]uint32, n+1)
-	rest := b
+	rest := r.b
 	total := 0
 	for i := range n {
-		c := uv()
-		if bad || c > uint64(len(b)) {
+		c := r.uv()
+		if r.bad || c > uint64(len(r.b)) {
 			return errors.New("bad link list")
 		}
 		for range c {
-			uv()
-			byte1()
+			r.uv()
+			r.byte1()
 		}
 		total += int(c)
 		lx.linkOff[i+1] = uint32(total)
 	}
-	if bad || len(b) != 0 {
+	if r.bad || len(r.b) != 0 {
 		return errors.New("bad link list")
 	}
-	b = rest
+	r.b = rest
 	lx.linkTo = make([]uint32, total)
 	lx.linkW = make([]uint8, total)
 	j := 0
 	for range n {
-		c := uv()
+		c := r.uv()
 		for range c {
-			t := uv()
+			t := r.uv()
 			if t >= uint64(n) {
 				return errors.New("link target out of range")
 			}
-			w := byte1()
+			w := r.byte1()
 			if w == 0 || w > 100 {
 				return errors.New("link weight out of range")
 			}
@@ -407,51 +384,71 @@ func (lx *lexicon) parseWordNet(b []byte, n int) error {
 // parseKinds reads the kinds part's payload for n words: the noun
 // synsets' hypernyms, then each word's noun senses, checking every number.
 func (lx *lexicon) parseKinds(b []byte, n int) error {
-	var bad bool
-	uv := func() uint64 {
-		v, m := binary.Uvarint(b)
-		if m <= 0 {
-			bad = true
-			return 0
-		}
-		b = b[m:]
-		return v
-	}
-	// lists reads count lists of numbers below limit into flat slices.
-	lists := func(count, limit uint64) (off, all []uint32, err error) {
-		off = make([]uint32, 0, count+1)
-		off = append(off, 0)
-		for range count {
-			c := uv()
-			if bad || c > uint64(len(b)) {
-				return nil, nil, errors.New("bad list")
-			}
-			for range c {
-				v := uv()
-				if bad || v >= limit {
-					return nil, nil, errors.New("synset number out of range")
-				}
-				all = append(all, uint32(v))
-			}
-			off = append(off, uint32(len(all)))
-		}
-		return off, slices.Clip(all), nil
-	}
-	ns := uv()
-	if bad || ns > uint64(len(b)) {
+	r := &payload{b: b}
+	ns := r.uv()
+	if r.bad || ns > uint64(len(r.b)) {
 		return io.ErrUnexpectedEOF
 	}
 	var err error
-	if lx.kindOff, lx.kindUp, err = lists(ns, ns); err != nil {
+	if lx.kindOff, lx.kindUp, err = r.lists(ns, ns); err != nil {
 		return err
 	}
-	if lx.senseOff, lx.senses, err = lists(uint64(n), ns); err != nil {
+	if lx.senseOff, lx.senses, err = r.lists(uint64(n), ns); err != nil {
 		return err
 	}
-	if len(b) != 0 {
+	if len(r.b) != 0 {
 		return errors.New("trailing bytes")
 	}
 	return nil
+}
+
+// payload reads a part's uvarints and bytes in turn; bad records a read
+// past its end or a malformed uvarint, after which reads return zero.
+type payload struct {
+	b   []byte
+	bad bool
+}
+
+func (r *payload) uv() uint64 {
+	v, m := binary.Uvarint(r.b)
+	if m <= 0 {
+		r.bad = true
+		return 0
+	}
+	r.b = r.b[m:]
+	return v
+}
+
+func (r *payload) byte1() byte {
+	if len(r.b) == 0 {
+		r.bad = true
+		return 0
+	}
+	c := r.b[0]
+	r.b = r.b[1:]
+	return c
+}
+
+// lists reads count lists, each a uvarint length and that many uvarint
+// numbers below limit, into one flat slice and the offsets of each list.
+func (r *payload) lists(count, limit uint64) (off, all []uint32, err error) {
+	off = make([]uint32, 0, count+1)
+	off = append(off, 0)
+	for range count {
+		c := r.uv()
+		if r.bad || c > uint64(len(r.b)) {
+			return nil, nil, errors.New("bad list")
+		}
+		for range c {
+			v := r.uv()
+			if r.bad || v >= limit {
+				return nil, nil, errors.New("number out of range")
+			}
+			all = append(all, uint32(v))
+		}
+		off = append(off, uint32(len(all)))
+	}
+	return off, slices.Clip(all), nil
 }
 
 // word returns the word with the given id.
