@@ -135,6 +135,7 @@ func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
 	// is near "funding", and a story about the funding need not say what
 	// anything cost.
 	storyHas := func(id uint32) bool { return sn.storyHas(top.story, id) }
+	best3 := bestDocs(ranked, 3)
 	for _, k := range qr.focus {
 		best := 0.0
 		for _, a := range qr.terms[k].alts {
@@ -148,7 +149,7 @@ func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
 		// answer.)
 		if w := qr.terms[k].lower; best < kindStrength && qr.kind != qHowMany && lexPOS(w)&lexNoun != 0 {
 			c := lexClassOf(w)
-			if sn.namesKindOf(bestDocs(ranked, 3), &c) || sn.namesEntityOf(bestDocs(ranked, 3), w) {
+			if sn.namesKindOf(best3, &c) || sn.namesEntityOf(best3, w) {
 				best = kindStrength
 			}
 		}
@@ -256,7 +257,7 @@ func (sn *snapshot) namesEntityOf(docs []int32, class string) bool {
 	if lexIsKindOf(class, "person") {
 		want |= featPerson
 	}
-	if lexIsKindOf(class, "name") || class == "name" || class == "names" {
+	if lexIsKindOf(class, "name") || slices.Contains(lexLemmas(class), "name") {
 		// A name asked for ("what nickname") is given in quotation
 		// marks: also known as “Eddie”.
 		for _, d := range docs {

@@ -671,7 +671,7 @@ func focusOf(text string, toks []token, terms []qterm) []int {
 	// the subject's phrase is read and the next content word is the verb.
 	verbAfterSubject := func(i int) bool {
 		_, end := nounPhrase(skipDet(i))
-		if end < 0 || !content(end) || lexPOS(toks[end].Lower)&lexVerb == 0 {
+		if !content(end) || lexPOS(toks[end].Lower)&lexVerb == 0 {
 			return false
 		}
 		add(end)
