@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/storybot/storybot/bot"
 	"github.com/storybot/storybot/bot/bottest"
@@ -122,7 +123,7 @@ func TestHandleAnswersEachCommand(t *testing.T) {
 			if r.Abstained != tt.abstained {
 				t.Errorf("abstained = %v, want %v", r.Abstained, tt.abstained)
 			}
-			if strings.ContainsAny(r.Text, "\x00\x1b\xff") || strings.ContainsAny(r.Question, "\x00\x1b") {
+			if !utf8.ValidString(r.Text) || strings.ContainsAny(r.Text, "\x00\x1b") || strings.ContainsAny(r.Question, "\x00\x1b") {
 				t.Errorf("reply echoes control characters: %q", r.Text)
 			}
 			assertVerbatim(t, lib, r)

@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -37,8 +38,8 @@ func TestCommandsOfferEveryOptionTheyDidBefore(t *testing.T) {
 			if c == nil {
 				t.Fatalf("/%s is not offered", w.name)
 			}
-			if c.DMPermission == nil || !*c.DMPermission {
-				t.Error("not usable in DMs")
+			if c.Contexts == nil || !slices.Contains(*c.Contexts, discordgo.InteractionContextBotDM) || !slices.Contains(*c.Contexts, discordgo.InteractionContextGuild) {
+				t.Error("not usable both in servers and in DMs")
 			}
 			if len(c.Options) != len(w.options) {
 				t.Fatalf("%d options, want %d", len(c.Options), len(w.options))

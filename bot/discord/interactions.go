@@ -26,8 +26,10 @@ func Commands() []*discordgo.ApplicationCommand {
 		if !c.Discord {
 			continue
 		}
-		dm := true
-		ac := &discordgo.ApplicationCommand{Name: c.Name, Description: c.Description(), DMPermission: &dm}
+		// Usable in servers and in the bot's DMs (dm_permission, which
+		// said the same, is deprecated).
+		contexts := []discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM}
+		ac := &discordgo.ApplicationCommand{Name: c.Name, Description: c.Description(), Contexts: &contexts}
 		if arg := c.Arg; arg != nil {
 			ac.Options = []*discordgo.ApplicationCommandOption{{Type: discordgo.ApplicationCommandOptionString,
 				Name: arg.Name, Description: arg.Description, Required: arg.Required,

@@ -125,7 +125,10 @@ func (c *Client) Complete(ctx context.Context, req bot.CompletionRequest, partia
 	creq := openai.ChatCompletionRequest{
 		Model:       c.opts.Model,
 		Temperature: c.opts.Temperature,
-		MaxTokens:   c.opts.MaxTokens,
+		// max_tokens, not max_completion_tokens: the servers that speak
+		// OpenAI's API (vLLM, llama.cpp, Ollama, LiteLLM) all take it.
+		//lint:ignore SA1019 the compatible servers' common field
+		MaxTokens: c.opts.MaxTokens,
 		Messages: []openai.ChatCompletionMessage{
 			{Role: openai.ChatMessageRoleSystem, Content: req.System},
 			{Role: openai.ChatMessageRoleUser, Content: req.User},

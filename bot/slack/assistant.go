@@ -38,9 +38,6 @@ const (
 	promptsTitle   = "Try asking"
 	statusReading  = "reading the story…"
 	statusChecking = "checking citations…"
-	// contextsSize bounds the assistant threads whose viewed channel is
-	// remembered.
-	contextsSize = 10000
 )
 
 // refusedCodes are the errors with which a workspace or token says it may
@@ -59,15 +56,13 @@ var refusedCodes = map[string]bool{
 
 // assistantState is what the adapter remembers about the assistant pane.
 type assistantState struct {
-	mu       sync.Mutex
-	classic  map[string]bool   // teams that refused the native features
-	contexts map[string]string // channel/thread_ts → channel the user is viewing
-	titled   *recentSet        // assistant threads already given a title
+	mu      sync.Mutex
+	classic map[string]bool // teams that refused the native features
+	titled  *recentSet      // assistant threads already given a title
 }
 
 func newAssistantState(a *Adapter) *assistantState {
-	return &assistantState{classic: map[string]bool{}, contexts: map[string]string{},
-		titled: newRecentSet(threadSize, threadTTL, a.clock)}
+	return &assistantState{classic: map[string]bool{}, titled: newRecentSet(threadSize, threadTTL, a.clock)}
 }
 
 // isClassic reports whether team refused the native features.
@@ -95,21 +90,6 @@ func (a *Adapter) refused(team, method string, err error) bool {
 	return true
 }
 
-func (a *Adapter) setContext(channel, threadTS, viewing string) {
-	a.assist.mu.Lock()
-	defer a.assist.mu.Unlock()
-	if len(a.assist.contexts) >= contextsSize {
-		clear(a.assist.contexts) // a bounded memory of hints, not state anything relies on
-	}
-	a.assist.contexts[threadKey(channel, threadTS)] = viewing
-}
-
-func (a *Adapter) contextOf(channel, threadTS string) string {
-	a.assist.mu.Lock()
-	defer a.assist.mu.Unlock()
-	return a.assist.contexts[threadKey(channel, threadTS)]
-}
-
 // onAssistantEvent handles assistant_thread_started (greet and suggest
 // prompts) and assistant_thread_context_changed (suggest prompts for the
 // channel now in view). It does no I/O itself.
@@ -132,7 +112,6 @@ func (a *Adapter) onAssistantEvent(ctx context.Context, team string, ev any) {
 	if team == "" {
 		team = th.Context.TeamID
 	}
-	a.setContext(th.ChannelID, th.ThreadTimeStamp, th.Context.ChannelID)
 	if a.isClassic(team) {
 		return
 	}

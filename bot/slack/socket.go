@@ -136,13 +136,20 @@ func (a *Adapter) ack(sm socketClient, req socketmode.Request) {
 }
 
 func errorOf(data any) error {
+	// The wrapped error first: IncomingEventError is an error itself, and
+	// the case for any error would take it before its own.
 	switch d := data.(type) {
+	case *slackapi.IncomingEventError:
+		if d.ErrorObj != nil {
+			return d.ErrorObj
+		}
+		return d
+	case *socketmode.ErrorWriteFailed:
+		if d.Cause != nil {
+			return d.Cause
+		}
 	case error:
 		return d
-	case *slackapi.IncomingEventError:
-		return d.ErrorObj
-	case *socketmode.ErrorWriteFailed:
-		return d.Cause
 	}
 	return fmt.Errorf("%v", data)
 }
