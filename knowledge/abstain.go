@@ -250,7 +250,7 @@ func (sn *snapshot) paraKinds(d int32) []uint32 {
 // WordNet ("Lake Charles", "Vilsack"), but the index knows a place or a
 // person when it sees one.
 func (sn *snapshot) namesEntityOf(docs []int32, class string) bool {
-	var want uint8
+	var want sentFeature
 	if lexIsKindOf(class, "location") {
 		want |= featPlace
 	}
@@ -514,7 +514,7 @@ func (sn *snapshot) bestParagraphsHave(ranked []scored, has func(string) bool) b
 
 // bestParagraphsHaveFeature reports whether a sentence of one of the three
 // best paragraphs has the sentence feature f.
-func (sn *snapshot) bestParagraphsHaveFeature(ranked []scored, f uint8) bool {
+func (sn *snapshot) bestParagraphsHaveFeature(ranked []scored, f sentFeature) bool {
 	for _, doc := range bestDocs(ranked, 3) {
 		if slices.ContainsFunc(sn.docs[doc].pix.sents, func(sx sentIndex) bool { return sx.feats&f != 0 }) {
 			return true

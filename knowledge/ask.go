@@ -379,6 +379,7 @@ type query struct {
 	kind     queryKind
 	quote    bool     // asks what someone said
 	modal    bool     // asks what could or might happen
+	yesNo    bool     // asks whether something is so ("did they reach a deal?")
 	speakers []string // canonical speakers the question names
 	// unknownNames counts the proper nouns of the question that no story
 	// mentions, itself or through a stand-in.

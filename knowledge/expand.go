@@ -468,6 +468,10 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 	if w == 1 {
 		qr.speakers = sn.namedSpeakers(toks)
 		qr.modal = hasModal(text)
+		// A question that opens with an auxiliary asks yes or no.
+		if len(toks) > 0 {
+			_, qr.yesNo = auxWords[toks[0].Lower]
+		}
 		qr.toks = toks
 		qr.focus = focusOf(text, toks, qr.terms)
 		// "Which judge", "which town": the answer is a person or a

@@ -93,3 +93,38 @@ func TestWhichPersonOrPlaceAsksWhoOrWhere(t *testing.T) {
 		})
 	}
 }
+
+// TestYesOrNoQuestionsPreferTheSentenceThatSaysNo checks that a question
+// opening with an auxiliary is read as yes-or-no, and that the sentence
+// saying something did not happen answers it.
+func TestYesOrNoQuestionsPreferTheSentenceThatSaysNo(t *testing.T) {
+	lib, err := LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		q    string
+		para int
+	}{
+		{"did they reach an agreement in anchorage", 17},
+		{"Is Rubio likely to recommend that the Putin-Trump meeting move forward?", 16},
+	} {
+		t.Run(tt.q, func(t *testing.T) {
+			if !lib.snap.Load().parseQuery(tt.q, AskOptions{}).yesNo {
+				t.Error("not read as a yes-or-no question")
+			}
+			a, err := lib.Ask(tt.q, AskOptions{})
+			if err != nil || a.Abstained || len(a.Citations) == 0 || a.Citations[0].Paragraph != tt.para {
+				t.Errorf("answer %q, want ¶%d first", a.Text, tt.para)
+			}
+		})
+	}
+	for _, s := range []string{"Ended without a deal.", "He would not retract it.", "They didn't agree."} {
+		if !negated(tokenize(s)) {
+			t.Errorf("negated(%q) = false", s)
+		}
+	}
+	if negated(tokenize("They agreed to meet.")) {
+		t.Error(`negated("They agreed to meet.") = true`)
+	}
+}

@@ -45,9 +45,13 @@ func lookupTerm(t string) (uint32, bool) {
 	return id, ok
 }
 
+// sentFeature is a set of a sentence's features, the cues a question's
+// type looks for.
+type sentFeature uint16
+
 // Sentence features used by question-type cues.
 const (
-	featDate uint8 = 1 << iota
+	featDate sentFeature = 1 << iota
 	featDuration
 	featNumber
 	featCause
@@ -55,6 +59,7 @@ const (
 	featPerson
 	featQuote
 	featModal
+	featNegation // says no: not, never, without, n't …
 )
 
 var (
@@ -92,7 +97,7 @@ func (p *paraIndex) has(id uint32) bool {
 type sentIndex struct {
 	span  Span
 	terms []uint32 // distinct terms
-	feats uint8
+	feats sentFeature
 	// speaker is who is quoted directly in the sentence; sayer is who it
 	// reports as speaking, quoted or not ("Peskov said … that …").
 	speaker, sayer string
@@ -207,8 +212,8 @@ func indexStory(s *Story, st storyText) *storyIndex {
 	return ix
 }
 
-func sentenceFeatures(s *Story, p *Paragraph, si int, text string, toks []token, runs []wrun) uint8 {
-	var f uint8
+func sentenceFeatures(s *Story, p *Paragraph, si int, text string, toks []token, runs []wrun) sentFeature {
+	var f sentFeature
 	sp := p.Sentences[si]
 	for _, d := range s.Dates {
 		if d.Paragraph == p.N && d.Span.Start >= sp.Start && d.Span.End <= sp.End {
@@ -269,7 +274,25 @@ func sentenceFeatures(s *Story, p *Paragraph, si int, text string, toks []token,
 			}
 		}
 	}
+	if negated(toks) {
+		f |= featNegation
+	}
 	return f
+}
+
+// negated reports whether a sentence, given as its tokens, says no: not,
+// no, never, without, none, neither, nor, cannot, or a contraction in n't.
+func negated(toks []token) bool {
+	for _, t := range toks {
+		switch t.Lower {
+		case "not", "no", "never", "without", "none", "neither", "nor", "cannot":
+			return true
+		}
+		if strings.HasSuffix(t.Lower, "n't") {
+			return true
+		}
+	}
+	return false
 }
 
 // sentenceSpeaker returns who is quoted in a sentence and who speaks in

@@ -203,6 +203,9 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 				score += rankCue // "who told CNN …": a sentence that names who spoke
 			}
 			score *= cueFactor(qr.kind, sx.feats)
+			if qr.yesNo && sx.feats&featNegation != 0 {
+				score += rankNegation
+			}
 			if qr.modal && sx.feats&featModal != 0 {
 				score += 0.06
 			}
@@ -255,6 +258,11 @@ var (
 	// rankLead is the share of a story lead's match a later paragraph
 	// inherits (see rank).
 	rankLead = 0.9
+	// rankNegation is added, for a yes-or-no question, to a sentence that
+	// says no: news reports what did not happen ("ended without a deal",
+	// "would not retract"), and the answer to "did it?" is most often the
+	// sentence that says it did not.
+	rankNegation = 0.3
 	// rankFocus multiplies the BM25 weight of the words a question asks
 	// about ("which judge"): the answer names the thing asked for.
 	rankFocus = 2.0
@@ -295,7 +303,7 @@ func coverage(terms []qterm, has func(uint32) bool) float64 {
 }
 
 // cueFeature is the sentence feature a question type looks for.
-func cueFeature(k queryKind) uint8 {
+func cueFeature(k queryKind) sentFeature {
 	switch k {
 	case qWhen:
 		return featDate
@@ -317,14 +325,14 @@ func cueFeature(k queryKind) uint8 {
 // for; cueFactor scales down one that does not: a sentence without a
 // date does not answer "when", however many of the question's words it
 // shares.
-func cueBonus(k queryKind, f uint8) float64 {
+func cueBonus(k queryKind, f sentFeature) float64 {
 	if want := cueFeature(k); want != 0 && f&want != 0 {
 		return rankCue
 	}
 	return 0
 }
 
-func cueFactor(k queryKind, f uint8) float64 {
+func cueFactor(k queryKind, f sentFeature) float64 {
 	if want := cueFeature(k); want != 0 && f&want == 0 {
 		return rankNoCue
 	}
