@@ -144,10 +144,11 @@ func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
 			}
 		}
 		// "Which city": a best paragraph that names one (Budapest)
-		// knows the word asked about by its instance.
-		// ("How many soldiers" asks for a number: a soldier named is no
-		// answer.)
-		if w := qr.terms[k].lower; best < kindStrength && qr.kind != qHowMany && lexPOS(w)&lexNoun != 0 {
+		// knows the word asked about by its instance, if it says
+		// something else of the question too: Budapest is a capital,
+		// but no answer to "what is the capital of Peru?". ("How many
+		// soldiers" asks for a number: a soldier named is no answer.)
+		if w := qr.terms[k].lower; best < kindStrength && f[fCoverageExact] > 0 && qr.kind != qHowMany && lexPOS(w)&lexNoun != 0 {
 			c := lexClassOf(w)
 			if sn.namesKindOf(best3, &c) || sn.namesEntityOf(best3, w) {
 				best = kindStrength

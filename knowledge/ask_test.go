@@ -786,6 +786,8 @@ func TestAskFindsWhatTheQuestionAsksFor(t *testing.T) {
 		// WordNet's "high" is also an air mass, a kind of weather; a word
 		// that can be an adjective is not read as a noun's instance.
 		{"the weather, which the story never mentions, is declined", seed, "What will the weather be like in Budapest next week?", nil},
+		// Budapest is a capital, but the story says nothing of Peru.
+		{"an instance in a passage that says nothing else of the question does not answer it", seed, "what is the capital of Peru?", nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			a, err := tt.lib.Ask(tt.q, knowledge.AskOptions{})
