@@ -279,6 +279,10 @@ var (
 	// for, and rankNoCue multiplies the score of one without it.
 	rankCue   = 0.12
 	rankNoCue = 1.0
+	// rankNoMeasure multiplies the score of a sentence without the date,
+	// span of time or number a when, how-long or how-many question asks
+	// for.
+	rankNoMeasure = 0.9
 )
 
 // coverage is the share of the query's weight that a unit (sentence or
@@ -333,10 +337,17 @@ func cueBonus(k queryKind, f sentFeature) float64 {
 }
 
 func cueFactor(k queryKind, f sentFeature) float64 {
-	if want := cueFeature(k); want != 0 && f&want == 0 {
-		return rankNoCue
+	want := cueFeature(k)
+	if want == 0 || f&want != 0 {
+		return 1
 	}
-	return 1
+	switch k {
+	case qWhen, qHowLong, qHowMany:
+		// A date, a span of time or a number is there or not, and the
+		// scanners see it; a person or a place they see less surely.
+		return rankNoMeasure
+	}
+	return rankNoCue
 }
 
 // termScore is the BM25 contribution of query term t to paragraph d:
