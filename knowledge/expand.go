@@ -591,6 +591,8 @@ var (
 	auxWords = toSet(`did does do will would is was are were could can can't cannot should has have had might may must shall
 won't wouldn't isn't wasn't aren't weren't didn't doesn't don't hasn't haven't`)
 	npSkip = toSet(`the a an this that these those his her its their our my your any some`)
+	// kindNouns name a kind of what follows "of" ("what kinds of work").
+	kindNouns = toSet(`kind kinds type types sort sorts form forms variety varieties category categories`)
 )
 
 // focusOf returns the indexes in terms of the words a question asks
@@ -664,6 +666,12 @@ func focusOf(text string, toks []token, terms []qterm) []int {
 		head, end := nounPhrase(i)
 		if head < 0 {
 			return -1
+		}
+		// "What kinds of work": the kind is asked of the noun after "of".
+		if _, ok := kindNouns[toks[head].Lower]; ok && end < len(toks) && toks[end].Lower == "of" {
+			if h, e := nounPhrase(skipDet(end + 1)); h >= 0 {
+				head, end, i = h, e, skipDet(end+1)
+			}
 		}
 		add(head)
 		for j := head - 1; j >= i && toks[head].Cap && toks[j].Cap; j-- {

@@ -40,6 +40,7 @@ func TestFocusIsTheThingAsked(t *testing.T) {
 		{"When the Secret Service questioned the man who menaced Obama, did he take it back?", nil},
 		{"How old was he?", nil},
 		{"How many states share in the money?", []string{"states"}},
+		{"What kinds of work will the grants pay for?", []string{"work"}},
 		{"Which arms dealer sold the rifle?", []string{"dealer"}}, // "arms" is a lemma of its own, not only a plural
 	}
 	for _, tt := range tests {
