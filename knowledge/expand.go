@@ -476,7 +476,7 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 		qr.focus = focusOf(text, toks, qr.terms)
 		// "Which judge", "which town": the answer is a person or a
 		// place, as for "who" and "where".
-		if qr.kind == qOther && len(qr.focus) > 0 && !qr.quote {
+		if qr.kind == qOther && len(qr.focus) > 0 && !qr.quote && !compoundHead(toks, qr.terms[qr.focus[0]].surface) {
 			switch w := qr.terms[qr.focus[0]].lower; {
 			case lexIsFirstlyKindOf(w, "person"):
 				qr.kind = qWho
@@ -777,6 +777,18 @@ func focusOf(text string, toks []token, terms []qterm) []int {
 		}
 	}
 	return out
+}
+
+// compoundHead reports whether the question word with index term surface
+// follows a lower-case noun that modifies it: a "social media site" is
+// not a place, though a site is.
+func compoundHead(toks []token, surface string) bool {
+	i := slices.IndexFunc(toks, func(t token) bool { return t.Term == surface })
+	if i < 1 || toks[i-1].Cap {
+		return false
+	}
+	pos := lexPOS(toks[i-1].Lower)
+	return pos&lexNoun != 0 && pos&lexAdj == 0 && !isStop(toks[i-1].Lower)
 }
 
 // strangerPair reports whether two adjacent lower-case question words are
