@@ -566,6 +566,18 @@ func (d stdDB) query(ctx context.Context, q string) ([]stateCount, error) {
 		return nil, err
 	}
 	defer rows.Close()
+	return scanCounts(rows)
+}
+
+// countRows is what database/sql's and pgx's result rows share.
+type countRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// scanCounts reads (state, count) rows.
+func scanCounts(rows countRows) ([]stateCount, error) {
 	var out []stateCount
 	for rows.Next() {
 		var c stateCount
@@ -602,13 +614,5 @@ func (d pgDB) query(ctx context.Context, q string) ([]stateCount, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []stateCount
-	for rows.Next() {
-		var c stateCount
-		if err := rows.Scan(&c.state, &c.n); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return scanCounts(rows)
 }
