@@ -123,7 +123,7 @@ func (sn *snapshot) expand(lower, term string, name bool) []alt {
 	}
 	out = capAlts(out, maxWordNetAlts)
 	nwn := len(out)
-	if !name && !isDigits(lower) {
+	if !name && !isDigits(lower) && !isNumberWord(lower) {
 		neighbours := func(w string, scale float64) {
 			for _, l := range lexSimilar(w) {
 				if float64(l.Weight) < vectorFloor {
@@ -136,7 +136,7 @@ func (sn *snapshot) expand(lower, term string, name bool) []alt {
 				}
 				// Nor do days and months stand in for anything: "meeting"
 				// keeps company with "tuesday" without meaning it.
-				if isCalendarWord(l.Word) {
+				if isCalendarWord(l.Word) || isNumberWord(l.Word) {
 					continue
 				}
 				add(l.Word, scale*vectorScale*float64(l.Weight), true)
@@ -577,6 +577,18 @@ func isCalendarWord(w string) bool {
 	_, ok := notPlaceWords[strings.ToUpper(w[:1])+strings.ToLower(w[1:])]
 	return ok
 }
+
+// isNumberWord reports whether w is a number or an ordinal in words. GloVe
+// puts "two" beside "three" and "first" beside "last": numbers keep
+// company without standing for each other.
+func isNumberWord(w string) bool {
+	_, ok := countWords[w]
+	return ok
+}
+
+var countWords = toSet(`zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion
+trillion dozen first second third fourth fifth sixth seventh eighth ninth tenth last next`)
 
 func isDigits(w string) bool {
 	for i := 0; i < len(w); i++ {

@@ -130,3 +130,23 @@ func TestYesOrNoQuestionsPreferTheSentenceThatSaysNo(t *testing.T) {
 		t.Error(`negated("They agreed to meet.") = true`)
 	}
 }
+
+// TestNumbersTakeNoNeighbours checks that a number word is not stood in
+// for by the numbers GloVe puts beside it ("two" by "three").
+func TestNumbersTakeNoNeighbours(t *testing.T) {
+	lib, err := LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	qr := lib.snap.Load().parseQuery("Is the meeting between the two top diplomats still on?", AskOptions{})
+	for _, x := range qr.terms {
+		if x.lower != "two" {
+			continue
+		}
+		for _, a := range x.alts {
+			if a.vec {
+				t.Errorf("two has a GloVe stand-in of strength %.2f", a.strength)
+			}
+		}
+	}
+}
