@@ -86,7 +86,7 @@ func TestWhichPersonOrPlaceAsksWhoOrWhere(t *testing.T) {
 		{"Which Texas towns did the tour visit?", qWhere},
 		{"What rocket launched the spacecraft?", qOther},
 		{"What social media site did Trump post on?", qOther}, // a site, but not a place
-		{"What did the judge say about the case?", qOther}, // a quote question keeps its reading
+		{"What did the judge say about the case?", qOther},    // a quote question keeps its reading
 	} {
 		t.Run(tt.q, func(t *testing.T) {
 			if got := sn.parseQuery(tt.q, AskOptions{}).kind; got != tt.want {
