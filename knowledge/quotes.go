@@ -772,6 +772,16 @@ func (a *analyser) resolveNP(np string) string {
 		if hasDet {
 			title = strings.TrimSpace(title[len(toks[0].Word):])
 		}
+		// One capitalised word that English has only as an adverb,
+		// adjective or verb opens a sentence; it names nobody ("Further,
+		// Minton stated …").
+		if nt := toks[nameStart:]; len(nt) == 1 && title == "" {
+			if _, known := a.mentions[nt[0].Lower]; !known {
+				if pos := lexPOS(nt[0].Lower); pos != 0 && pos&lexNoun == 0 {
+					return ""
+				}
+			}
+		}
 		if ht := tokenize(title); len(ht) == 1 && nameAbbrev(ht[0]) && strings.HasSuffix(title, ".") {
 			// An abbreviated honorific alone ("Dr.", "Gen.") is no title to
 			// call someone by; the story may give a real one elsewhere.

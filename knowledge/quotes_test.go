@@ -180,6 +180,21 @@ func TestSpeakers(t *testing.T) {
 	})
 }
 
+func TestASentenceOpeningAdverbIsNobody(t *testing.T) {
+	s, err := knowledge.Parse("threats.txt", []byte("date 2011-05-20 By a U.S. Attorney's Office\n\n"+
+		"Mikeal Minton was sentenced on Friday.\n\n"+
+		"Further, during the interview, Minton would not retract the threats and stated that he meant them.\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.Mentions["further"]; ok {
+		t.Errorf("mentions %v: \"Further\" read as a person", s.Mentions)
+	}
+	if _, ok := s.Mentions["minton"]; !ok {
+		t.Errorf("mentions %v lack Minton", s.Mentions)
+	}
+}
+
 func TestAttributionPatterns(t *testing.T) {
 	// One story with the patterns news prose uses; each quotation must go
 	// to the speaker a reader would name.
