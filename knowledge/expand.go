@@ -603,6 +603,10 @@ var (
 	auxWords = toSet(`did does do will would is was are were could can can't cannot should has have had might may must shall
 won't wouldn't isn't wasn't aren't weren't didn't doesn't don't hasn't haven't`)
 	npSkip = toSet(`the a an this that these those his her its their our my your any some`)
+	// modalAux are the auxiliaries a verb follows at once when "who" is
+	// its subject ("who will lead"), unlike do-support ("who did he
+	// succeed", where "who" is the object).
+	modalAux = map[string]bool{"will": true, "would": true, "can": true, "could": true, "should": true, "may": true, "might": true, "must": true, "shall": true}
 	// kindNouns name a kind of what follows "of" ("what kinds of work").
 	kindNouns = toSet(`kind kinds type types sort sorts form forms variety varieties category categories`)
 )
@@ -777,6 +781,11 @@ func focusOf(text string, toks []token, terms []qterm) []int {
 			if phrase(skipDet(next+1)) < 0 { // "who was the director of …": the role
 				lastContent()
 			}
+		} else if isAux(next) && modalAux[toks[next].Lower] && content(next+1) && lexPOS(toks[next+1].Lower)&lexVerb != 0 {
+			// "who will lead the US side": "who" is the subject, and the
+			// verb and its object are what the answer's person does.
+			add(next + 1)
+			phrase(skipDet(next + 2))
 		} else if isAux(next) {
 			if !verbAfterSubject(next + 1) {
 				lastContent()
