@@ -782,6 +782,8 @@ func TestAskFindsWhatTheQuestionAsksFor(t *testing.T) {
 	}{
 		{"a city the story names only as Budapest is found", seed, "which city was picked to host the Trump Putin meeting?", []int{5, 7}},
 		{"who will lead asks who does the leading, not about sides", seed, "who will lead the US side?", []int{3}},
+		// No date, but "more than two months since" says when.
+		{"a time reckoned back from now answers when", seed, "when did trump and putin last meet", []int{17}},
 		{"a nickname given in quotation marks answers what nickname", ambulette, "What nickname does Adnan Arshad go by?", []int{1}},
 		{"a weapon the story never names is declined", ambulette, "What weapon did Arshad use?", nil},
 		// WordNet's "high" is also an air mass, a kind of weather; a word

@@ -60,6 +60,7 @@ const (
 	featQuote
 	featModal
 	featNegation // says no: not, never, without, n't …
+	featAgo      // a time reckoned back from now: "two months since", "a year ago"
 )
 
 var (
@@ -228,12 +229,18 @@ func sentenceFeatures(s *Story, p *Paragraph, si int, text string, toks []token,
 		after := strings.ToLower(strings.TrimSpace(text[end:]))
 		return !strings.HasSuffix(before, "every") && !strings.HasPrefix(after, "since") && !strings.HasPrefix(after, "ago")
 	}
+	// "two months since", "a year ago": when, reckoned back from now.
+	ago := func(end int) bool {
+		after := strings.ToLower(strings.TrimSpace(text[end:]))
+		return strings.HasPrefix(after, "since") || strings.HasPrefix(after, "ago")
+	}
 	if oddFold(text) {
 		// The scanners fold ASCII only; the patterns fold the rest.
 		for _, m := range durationRe.FindAllStringIndex(text, -1) {
 			if lasting(m[0], m[1]) {
 				f |= featDuration
-				break
+			} else if ago(m[1]) {
+				f |= featAgo
 			}
 		}
 		if numberRe.MatchString(text) {
@@ -249,7 +256,8 @@ func sentenceFeatures(s *Story, p *Paragraph, si int, text string, toks []token,
 		durationSpans(text, runs, func(start, end int) bool {
 			if lasting(start, end) {
 				f |= featDuration
-				return false
+			} else if ago(end) {
+				f |= featAgo
 			}
 			return true
 		})

@@ -310,7 +310,7 @@ func coverage(terms []qterm, has func(uint32) bool) float64 {
 func cueFeature(k queryKind) sentFeature {
 	switch k {
 	case qWhen:
-		return featDate
+		return featDate | featAgo
 	case qWhere:
 		return featPlace
 	case qWhy:
