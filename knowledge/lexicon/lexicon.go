@@ -257,19 +257,8 @@ type Class struct {
 // ClassOf returns the class a noun names, for testing many words with Has.
 func ClassOf(noun string) Class {
 	c := Class{name: noun}
-	lx := get()
-	if lx == nil {
-		return c
-	}
-	for _, l := range lemmasOrSelf(noun) {
-		if id, ok := lx.lookup(l); ok {
-			for _, s := range lx.senses[lx.senseOff[id]:lx.senseOff[id+1]] {
-				if c.n < len(c.sense) {
-					c.sense[c.n] = s
-					c.n++
-				}
-			}
-		}
+	if lx := get(); lx != nil {
+		c.n = len(lx.nounSenses(noun, "", len(c.sense), c.sense[:0]))
 	}
 	return c
 }
@@ -287,35 +276,52 @@ func (c *Class) has(word string, senses int) bool {
 		return false
 	}
 	want := c.sense[:c.n]
-	// A walk up from the word's senses. WordNet's noun hierarchy is at
-	// most twenty levels deep and branches upward rarely, so the frontier
-	// stays small; seen bounds the work on any input.
-	var seen [256]uint32
-	ns := 0
+	var buf [256]uint32
+	found := false
+	lx.walkUp(lx.nounSenses(word, c.name, senses, buf[:0]), func(up uint32) bool {
+		found = slices.Contains(want, up)
+		return !found
+	})
+	return found
+}
+
+// nounSenses appends to dst, up to its capacity, the first senses of each
+// lemma of word (all but skip), most frequent first.
+func (lx *lexicon) nounSenses(word, skip string, first int, dst []uint32) []uint32 {
 	for _, l := range lemmasOrSelf(word) {
 		id, ok := lx.lookup(l)
-		if !ok || l == c.name {
+		if !ok || l == skip {
 			continue
 		}
-		for _, s := range lx.senses[lx.senseOff[id]:min(lx.senseOff[id+1], lx.senseOff[id]+uint32(senses))] {
-			if ns < len(seen) {
-				seen[ns] = s
-				ns++
+		from, to := lx.senseOff[id], lx.senseOff[id+1]
+		for _, s := range lx.senses[from:min(to, from+uint32(first))] {
+			if len(dst) < cap(dst) {
+				dst = append(dst, s)
 			}
 		}
 	}
-	for i := 0; i < ns; i++ {
-		for _, up := range lx.kindUp[lx.kindOff[seen[i]]:lx.kindOff[seen[i]+1]] {
-			if slices.Contains(want, up) {
-				return true
+	return dst
+}
+
+// walkUp visits, once each, every synset above the given ones through
+// hypernym and instance-hypernym links, until visit returns false.
+// WordNet's noun hierarchy is at most twenty levels deep and branches
+// upward rarely, so the frontier stays small; the capacity of from (the
+// walk's memory) bounds the work on any input.
+func (lx *lexicon) walkUp(from []uint32, visit func(uint32) bool) {
+	for i := 0; i < len(from); i++ {
+		for _, up := range lx.kindUp[lx.kindOff[from[i]]:lx.kindOff[from[i]+1]] {
+			if slices.Contains(from, up) {
+				continue
 			}
-			if ns < len(seen) && !slices.Contains(seen[:ns], up) {
-				seen[ns] = up
-				ns++
+			if !visit(up) {
+				return
+			}
+			if len(from) < cap(from) {
+				from = append(from, up)
 			}
 		}
 	}
-	return false
 }
 
 // KindsOf appends to dst what a word names a kind or an instance of: the
@@ -329,30 +335,11 @@ func KindsOf(word string, dst []uint32) []uint32 {
 	if lx == nil {
 		return dst
 	}
-	start := len(dst)
-	var frontier [256]uint32
-	nf := 0
-	for _, l := range lemmasOrSelf(word) {
-		if id, ok := lx.lookup(l); ok {
-			for _, s := range lx.senses[lx.senseOff[id]:lx.senseOff[id+1]] {
-				if nf < len(frontier) {
-					frontier[nf] = s
-					nf++
-				}
-			}
-		}
-	}
-	for i := 0; i < nf; i++ {
-		for _, up := range lx.kindUp[lx.kindOff[frontier[i]]:lx.kindOff[frontier[i]+1]] {
-			if !slices.Contains(dst[start:], up) {
-				dst = append(dst, up)
-				if nf < len(frontier) {
-					frontier[nf] = up
-					nf++
-				}
-			}
-		}
-	}
+	var buf [256]uint32
+	lx.walkUp(lx.nounSenses(word, "", len(buf), buf[:0]), func(up uint32) bool {
+		dst = append(dst, up)
+		return true
+	})
 	return dst
 }
 
