@@ -501,8 +501,29 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 					qr.speakers = append(qr.speakers, name)
 				}
 			}
+			// "What did zelensky's office say": a word of the speaker's
+			// name that no story, dictionary or GloVe knows is someone
+			// the stories do not quote, typed in lower case.
+			if len(qr.speakers) == 0 && qr.unknownNames == 0 && sn.strangeSpeaker(toks) {
+				qr.unknownNames++
+			}
 		}
 	}
+}
+
+// strangeSpeaker reports whether the words between a question's
+// auxiliary and its verb of saying ("what did zelensky's office say")
+// hold one that no story, no dictionary and not even GloVe's 65,536
+// commonest words know.
+func (sn *snapshot) strangeSpeaker(toks []token) bool {
+	aux := slices.IndexFunc(toks, func(t token) bool { _, ok := auxWords[t.Lower]; return ok })
+	say := slices.IndexFunc(toks, func(t token) bool { _, ok := sayWords[t.Lower]; return ok })
+	if aux < 0 || say <= aux+1 {
+		return false
+	}
+	return slices.ContainsFunc(toks[aux+1:say], func(t token) bool {
+		return sn.stranger(t) && lexRank(t.Lower) == 0
+	})
 }
 
 // storyMissing counts the proper nouns of the question that story si
@@ -816,15 +837,18 @@ func compoundHead(toks []token, surface string) bool {
 // both unknown to the stories and to WordNet, as a person's first name and
 // surname the stories never mention are.
 func (sn *snapshot) strangerPair(a, b token) bool {
-	stranger := func(t token) bool {
-		w := t.Lower
-		if t.Cap || len(w) < 3 || !isAlpha(w) || isStop(w) || lexInWordNet(w) {
-			return false
-		}
-		_, inStory := sn.vocab[w]
-		return !inStory
+	return sn.stranger(a) && sn.stranger(b)
+}
+
+// stranger reports whether a lower-case question word is in no story and
+// no dictionary.
+func (sn *snapshot) stranger(t token) bool {
+	w := t.Lower
+	if t.Cap || len(w) < 3 || !isAlpha(w) || isStop(w) || lexInWordNet(w) {
+		return false
 	}
-	return stranger(a) && stranger(b)
+	_, inStory := sn.vocab[w]
+	return !inStory
 }
 
 // phrasalAlts returns the stand-ins of a phrasal verb that starts at
