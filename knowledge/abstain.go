@@ -148,7 +148,7 @@ func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
 		// something else of the question too: Budapest is a capital,
 		// but no answer to "what is the capital of Peru?". ("How many
 		// soldiers" asks for a number: a soldier named is no answer.)
-		if w := qr.terms[k].lower; best < kindStrength && f[fCoverageExact] > 0 && qr.kind != qHowMany && lexPOS(w)&lexNoun != 0 {
+		if w := qr.terms[k].lower; best < kindStrength && f[fCoverageExact] > 0 && (qr.kind != qHowMany || qr.money) && lexPOS(w)&lexNoun != 0 {
 			c := lexClassOf(w)
 			if sn.namesKindOf(best3, &c) || sn.namesEntityOf(best3, w) {
 				best = kindStrength
@@ -246,8 +246,9 @@ func (sn *snapshot) paraKinds(d int32) []uint32 {
 
 // namesEntityOf reports whether one of the paragraphs names a place when
 // the class is a kind of place ("which city"), a person when it is a kind
-// of person ("which official"), or gives a name in quotation marks when it
-// is a kind of name ("what nickname"): many a town and official is not in
+// of person ("which official"), a sum when it is money or a kind of it
+// ("how much money", "what funding"), or gives a name in quotation marks
+// when it is a kind of name ("what nickname"): many a town and official is not in
 // WordNet ("Lake Charles", "Vilsack"), but the index knows a place or a
 // person when it sees one.
 func (sn *snapshot) namesEntityOf(docs []int32, class string) bool {
@@ -257,6 +258,15 @@ func (sn *snapshot) namesEntityOf(docs []int32, class string) bool {
 	}
 	if lexIsKindOf(class, "person") {
 		want |= featPerson
+	}
+	if lexIsKindOf(class, "money") || slices.Contains(lexLemmas(class), "money") {
+		// "How much money": a sum of money is an instance of it.
+		for _, d := range docs {
+			ref := sn.docs[d]
+			if hasMoney(sn.stories[ref.story].Paragraphs[ref.pix.para].Text) {
+				return true
+			}
+		}
 	}
 	if lexIsKindOf(class, "name") || slices.Contains(lexLemmas(class), "name") {
 		// A name asked for ("what nickname") is given in quotation

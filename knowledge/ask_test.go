@@ -761,6 +761,20 @@ func TestAskReadsNamesAndSpeakersAsReadersWriteThem(t *testing.T) {
 // in WordNet (Budapest for "city"), a place or person the index
 // recognises, a name in quotation marks for "nickname" — answers; a story
 // that names none declines.
+// doeWind loads the corpus's Energy Department wind story alone.
+func doeWind(t *testing.T) *knowledge.Library {
+	t.Helper()
+	s, err := knowledge.ReadFile(filepath.Join(corpusDir, "stories", "2009-07-16-doe-wind-projects-recovery-act.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := knowledge.NewLibrary(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lib
+}
+
 func TestAskFindsWhatTheQuestionAsksFor(t *testing.T) {
 	seed, err := knowledge.LoadDefault()
 	if err != nil {
@@ -785,6 +799,9 @@ func TestAskFindsWhatTheQuestionAsksFor(t *testing.T) {
 		// "zelensky" is in no story, no dictionary and not among GloVe's
 		// commonest words: a person the story does not quote.
 		{"the words of someone typed in lower case whom nothing knows are declined", seed, "what did zelensky's office say about the delay", nil},
+		// "$16 billion" is the money asked for, though the story never
+		// says "money".
+		{"a sum answers how much money", doeWind(t), "How much money was poured into American wind farms in 2008, according to the Energy Department's yearly wind market review?", []int{3, 6}},
 		// No date, but "more than two months since" says when.
 		{"a time reckoned back from now answers when", seed, "when did trump and putin last meet", []int{17}},
 		{"a nickname given in quotation marks answers what nickname", ambulette, "What nickname does Adnan Arshad go by?", []int{1}},

@@ -306,7 +306,7 @@ func TestDevSet(t *testing.T) {
 			load:      knowledge.LoadDefault,
 			story:     seed,
 			questions: filepath.Join("testdata", "paraphrase_questions.jsonl"),
-			min:       evalMin{hit1: 0.60, hit3: 0.80, key: 0.80, abstain: 0.60, maxFalseAbstain: 0},
+			min:       evalMin{hit1: 0.60, hit3: 0.80, key: 0.80, abstain: 0.70, maxFalseAbstain: 0},
 		},
 		{
 			// Extra seed questions: 0.87 hit@1 today (x03 abstains, x12 is hit@3).
@@ -499,8 +499,8 @@ func TestCorpus(t *testing.T) {
 		if got := ratio(s.abstain, s.unanswerable); got < 0.50 {
 			t.Errorf("abstain %.2f, want at least 0.50", got)
 		}
-		if s.falseAbstain > 8 {
-			t.Errorf("%d false abstentions, want at most 8", s.falseAbstain)
+		if s.falseAbstain > 9 {
+			t.Errorf("%d false abstentions, want at most 9", s.falseAbstain)
 		}
 	})
 	t.Logf("hit@1 / abstain / false abstentions:\n%s", strings.Join(table, "\n"))
