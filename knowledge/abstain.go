@@ -136,6 +136,10 @@ func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
 	// anything cost.
 	storyHas := func(id uint32) bool { return sn.storyHas(top.story, id) }
 	best3 := bestDocs(ranked, 3)
+	// "How many soldiers" counts: a number answers it, not a soldier
+	// named. ("How much money" and "what percentage" ask for a sum and a
+	// percentage, which are instances of what they name.)
+	counting := qr.kind == qHowMany && strings.Contains(strings.ToLower(qr.text), "how many")
 	for _, k := range qr.focus {
 		best := 0.0
 		for _, a := range qr.terms[k].alts {
@@ -146,9 +150,8 @@ func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
 		// "Which city": a best paragraph that names one (Budapest)
 		// knows the word asked about by its instance, if it says
 		// something else of the question too: Budapest is a capital,
-		// but no answer to "what is the capital of Peru?". ("How many
-		// soldiers" asks for a number: a soldier named is no answer.)
-		if w := qr.terms[k].lower; best < kindStrength && f[fCoverageExact] > 0 && (qr.kind != qHowMany || qr.money) && lexPOS(w)&lexNoun != 0 {
+		// but no answer to "what is the capital of Peru?".
+		if w := qr.terms[k].lower; best < kindStrength && f[fCoverageExact] > 0 && !counting && lexPOS(w)&lexNoun != 0 {
 			c := lexClassOf(w)
 			if sn.namesKindOf(best3, &c) || sn.namesEntityOf(best3, w) {
 				best = kindStrength
@@ -247,7 +250,8 @@ func (sn *snapshot) paraKinds(d int32) []uint32 {
 // namesEntityOf reports whether one of the paragraphs names a place when
 // the class is a kind of place ("which city"), a person when it is a kind
 // of person ("which official"), a sum when it is money or a kind of it
-// ("how much money", "what funding"), or gives a name in quotation marks
+// ("how much money", "what funding"), a percentage when it is a kind of
+// proportion ("what percentage"), or gives a name in quotation marks
 // when it is a kind of name ("what nickname"): many a town and official is not in
 // WordNet ("Lake Charles", "Vilsack"), but the index knows a place or a
 // person when it sees one.
@@ -264,6 +268,15 @@ func (sn *snapshot) namesEntityOf(docs []int32, class string) bool {
 		for _, d := range docs {
 			ref := sn.docs[d]
 			if hasMoney(sn.stories[ref.story].Paragraphs[ref.pix.para].Text) {
+				return true
+			}
+		}
+	}
+	if lexIsKindOf(class, "proportion") {
+		// "What percentage": a percentage given is an instance of it.
+		for _, d := range docs {
+			ref := sn.docs[d]
+			if percentRe.MatchString(sn.stories[ref.story].Paragraphs[ref.pix.para].Text) {
 				return true
 			}
 		}
@@ -290,6 +303,9 @@ func (sn *snapshot) namesEntityOf(docs []int32, class string) bool {
 	}
 	return false
 }
+
+// percentRe is a percentage: "83 percent", "17%", "4.5 per cent".
+var percentRe = regexp.MustCompile(`\d(?:[\d.,]*\d)?\s?(?:%|percent\b|per cent\b)`)
 
 // quotedNameRe is a short capitalised name in quotation marks.
 var quotedNameRe = regexp.MustCompile(`[“"][A-Z][\w.' -]{0,30}[,.]?[”"]`)

@@ -764,7 +764,19 @@ func TestAskReadsNamesAndSpeakersAsReadersWriteThem(t *testing.T) {
 // doeWind loads the corpus's Energy Department wind story alone.
 func doeWind(t *testing.T) *knowledge.Library {
 	t.Helper()
-	s, err := knowledge.ReadFile(filepath.Join(corpusDir, "stories", "2009-07-16-doe-wind-projects-recovery-act.txt"))
+	return corpusStory(t, "2009-07-16-doe-wind-projects-recovery-act")
+}
+
+// overfishing loads the corpus's NOAA overfishing story alone.
+func overfishing(t *testing.T) *knowledge.Library {
+	t.Helper()
+	return corpusStory(t, "2008-06-27-noaa-overfishing-list")
+}
+
+// corpusStory loads one corpus story as a library of its own.
+func corpusStory(t *testing.T, id string) *knowledge.Library {
+	t.Helper()
+	s, err := knowledge.ReadFile(filepath.Join(corpusDir, "stories", id+".txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -802,6 +814,8 @@ func TestAskFindsWhatTheQuestionAsksFor(t *testing.T) {
 		// "$16 billion" is the money asked for, though the story never
 		// says "money".
 		{"a sum answers how much money", doeWind(t), "How much money was poured into American wind farms in 2008, according to the Energy Department's yearly wind market review?", []int{3, 6}},
+		// "83 percent" is the percentage asked for.
+		{"a percentage given answers what percentage", overfishing(t), "What percentage of stocks reviewed in NOAA's 2007 status of stocks report were not subject to overfishing?", []int{7}},
 		// No date, but "more than two months since" says when.
 		{"a time reckoned back from now answers when", seed, "when did trump and putin last meet", []int{17}},
 		{"a nickname given in quotation marks answers what nickname", ambulette, "What nickname does Adnan Arshad go by?", []int{1}},

@@ -493,14 +493,14 @@ func TestCorpus(t *testing.T) {
 		// Issue 11's bar is hit@1 0.85, abstain 0.90, at most 6 false
 		// abstentions; bleve's BM25 reads hit@1 0.62 and never abstains.
 		// The floors are the figures the method reaches today.
-		if got := ratio(s.hit1, s.answerable); got < 0.77 {
-			t.Errorf("hit@1 %.2f, want at least 0.77 (bleve: 0.62)", got)
+		if got := ratio(s.hit1, s.answerable); got < 0.78 {
+			t.Errorf("hit@1 %.2f, want at least 0.78 (bleve: 0.62)", got)
 		}
-		if got := ratio(s.abstain, s.unanswerable); got < 0.50 {
-			t.Errorf("abstain %.2f, want at least 0.50", got)
+		if got := ratio(s.abstain, s.unanswerable); got < 0.54 {
+			t.Errorf("abstain %.2f, want at least 0.54", got)
 		}
-		if s.falseAbstain > 8 {
-			t.Errorf("%d false abstentions, want at most 8", s.falseAbstain)
+		if s.falseAbstain > 6 {
+			t.Errorf("%d false abstentions, want at most 6", s.falseAbstain)
 		}
 	})
 	t.Logf("hit@1 / abstain / false abstentions:\n%s", strings.Join(table, "\n"))
