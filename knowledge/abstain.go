@@ -153,7 +153,7 @@ func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
 		// but no answer to "what is the capital of Peru?".
 		if w := qr.terms[k].lower; best < kindStrength && f[fCoverageExact] > 0 && !counting && lexPOS(w)&lexNoun != 0 {
 			c := lexClassOf(w)
-			if sn.namesKindOf(best3, &c) || sn.namesEntityOf(best3, w) {
+			if sn.namesKindOf(best3, &c) || sn.namesEntityOf(ranked, w) {
 				best = kindStrength
 			}
 		}
@@ -247,61 +247,32 @@ func (sn *snapshot) paraKinds(d int32) []uint32 {
 	return kinds
 }
 
-// namesEntityOf reports whether one of the paragraphs names a place when
-// the class is a kind of place ("which city"), a person when it is a kind
-// of person ("which official"), a sum when it is money or a kind of it
-// ("how much money", "what funding"), a percentage when it is a kind of
-// proportion ("what percentage"), or gives a name in quotation marks
-// when it is a kind of name ("what nickname"): many a town and official is not in
-// WordNet ("Lake Charles", "Vilsack"), but the index knows a place or a
-// person when it sees one.
-func (sn *snapshot) namesEntityOf(docs []int32, class string) bool {
+// namesEntityOf reports whether one of the best paragraphs names a place
+// when the class is a kind of place ("which city"), a person when it is a
+// kind of person ("which official"), a sum when it is money or a kind of
+// it ("how much money", "what funding"), a percentage when it is a kind
+// of proportion ("what percentage"), or gives a name in quotation marks
+// when it is a kind of name ("what nickname"): many a town and official
+// is not in WordNet ("Lake Charles", "Vilsack"), but the index knows a
+// place or a person when it sees one.
+func (sn *snapshot) namesEntityOf(ranked []scored, class string) bool {
+	kindOf := func(of string, orItself bool) bool {
+		return lexIsKindOf(class, of) || orItself && slices.Contains(lexLemmas(class), of)
+	}
 	var want sentFeature
-	if lexIsKindOf(class, "location") {
+	if kindOf("location", false) {
 		want |= featPlace
 	}
-	if lexIsKindOf(class, "person") {
+	if kindOf("person", false) {
 		want |= featPerson
 	}
-	if lexIsKindOf(class, "money") || slices.Contains(lexLemmas(class), "money") {
-		// "How much money": a sum of money is an instance of it.
-		for _, d := range docs {
-			ref := sn.docs[d]
-			if hasMoney(sn.stories[ref.story].Paragraphs[ref.pix.para].Text) {
-				return true
-			}
-		}
-	}
-	if lexIsKindOf(class, "proportion") {
-		// "What percentage": a percentage given is an instance of it.
-		for _, d := range docs {
-			ref := sn.docs[d]
-			if percentRe.MatchString(sn.stories[ref.story].Paragraphs[ref.pix.para].Text) {
-				return true
-			}
-		}
-	}
-	if lexIsKindOf(class, "name") || slices.Contains(lexLemmas(class), "name") {
-		// A name asked for ("what nickname") is given in quotation
-		// marks: also known as “Eddie”.
-		for _, d := range docs {
-			ref := sn.docs[d]
-			if quotedNameRe.MatchString(sn.stories[ref.story].Paragraphs[ref.pix.para].Text) {
-				return true
-			}
-		}
-	}
-	if want == 0 {
-		return false
-	}
-	for _, d := range docs {
-		for _, sx := range sn.docs[d].pix.sents {
-			if sx.feats&want != 0 {
-				return true
-			}
-		}
-	}
-	return false
+	// "How much money": a sum of money is an instance of it; "what
+	// percentage", a percentage given; "what nickname", a name in
+	// quotation marks (also known as “Eddie”).
+	return kindOf("money", true) && sn.bestParagraphsHave(ranked, hasMoney) ||
+		kindOf("proportion", false) && sn.bestParagraphsHave(ranked, percentRe.MatchString) ||
+		kindOf("name", true) && sn.bestParagraphsHave(ranked, quotedNameRe.MatchString) ||
+		want != 0 && sn.bestParagraphsHaveFeature(ranked, want)
 }
 
 // percentRe is a percentage: "83 percent", "17%", "4.5 per cent".

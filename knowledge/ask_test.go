@@ -687,18 +687,6 @@ func TestAskReadsNamesAndSpeakersAsReadersWriteThem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	oneStory := func(t *testing.T, id string) *knowledge.Library {
-		t.Helper()
-		s, err := knowledge.ReadFile(filepath.Join(corpusDir, "stories", id+".txt"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		lib, err := knowledge.NewLibrary(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return lib
-	}
 	const ambulette, threats = "2025-06-12-ambulette-medicaid-fraud-plea", "2011-05-20-threats-against-president-sentencing"
 	for _, tt := range []struct {
 		name, q, story string
@@ -737,19 +725,19 @@ func TestAskReadsNamesAndSpeakersAsReadersWriteThem(t *testing.T) {
 		}
 	})
 	t.Run("who was the director quoted about the tour asks for a person, not for the words of the center", func(t *testing.T) {
-		a, _ := oneStory(t, "2006-05-05-hurricane-awareness-tour").Ask("Who was the director of NOAA's National Hurricane Center quoted about NOAA's 2006 Hurricane Awareness Tour?", knowledge.AskOptions{})
+		a, _ := corpusStory(t, "2006-05-05-hurricane-awareness-tour").Ask("Who was the director of NOAA's National Hurricane Center quoted about NOAA's 2006 Hurricane Awareness Tour?", knowledge.AskOptions{})
 		if a.Abstained || len(a.Citations) == 0 || a.Citations[0].Paragraph != 3 {
 			t.Errorf("answer %q", a.Text)
 		}
 	})
 	t.Run("what weapon did he say he would use asks for the weapon, not for anyone's words", func(t *testing.T) {
-		a, _ := oneStory(t, threats).Ask("What weapon did the Louisiana inmate who threatened President Obama say he would use?", knowledge.AskOptions{})
+		a, _ := corpusStory(t, threats).Ask("What weapon did the Louisiana inmate who threatened President Obama say he would use?", knowledge.AskOptions{})
 		if a.Abstained || len(a.Citations) == 0 || a.Citations[0].Paragraph != 2 {
 			t.Errorf("answer %q", a.Text)
 		}
 	})
 	t.Run("what did the U.S. Attorney say gives her quotation, not the paragraph introducing her", func(t *testing.T) {
-		a, _ := oneStory(t, ambulette).Ask("What did U.S. Attorney Joseph Nocella say about Adnan Arshad's Medicaid fraud scheme?", knowledge.AskOptions{})
+		a, _ := corpusStory(t, ambulette).Ask("What did U.S. Attorney Joseph Nocella say about Adnan Arshad's Medicaid fraud scheme?", knowledge.AskOptions{})
 		if a.Abstained || len(a.Citations) == 0 || a.Citations[0].Paragraph != 3 {
 			t.Errorf("answer %q", a.Text)
 		}
@@ -761,18 +749,6 @@ func TestAskReadsNamesAndSpeakersAsReadersWriteThem(t *testing.T) {
 // in WordNet (Budapest for "city"), a place or person the index
 // recognises, a name in quotation marks for "nickname" — answers; a story
 // that names none declines.
-// doeWind loads the corpus's Energy Department wind story alone.
-func doeWind(t *testing.T) *knowledge.Library {
-	t.Helper()
-	return corpusStory(t, "2009-07-16-doe-wind-projects-recovery-act")
-}
-
-// overfishing loads the corpus's NOAA overfishing story alone.
-func overfishing(t *testing.T) *knowledge.Library {
-	t.Helper()
-	return corpusStory(t, "2008-06-27-noaa-overfishing-list")
-}
-
 // corpusStory loads one corpus story as a library of its own.
 func corpusStory(t *testing.T, id string) *knowledge.Library {
 	t.Helper()
@@ -792,14 +768,7 @@ func TestAskFindsWhatTheQuestionAsksFor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := knowledge.ReadFile(filepath.Join(corpusDir, "stories", "2025-06-12-ambulette-medicaid-fraud-plea.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ambulette, err := knowledge.NewLibrary(s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ambulette := corpusStory(t, "2025-06-12-ambulette-medicaid-fraud-plea")
 	for _, tt := range []struct {
 		name  string
 		lib   *knowledge.Library
@@ -813,9 +782,9 @@ func TestAskFindsWhatTheQuestionAsksFor(t *testing.T) {
 		{"the words of someone typed in lower case whom nothing knows are declined", seed, "what did zelensky's office say about the delay", nil},
 		// "$16 billion" is the money asked for, though the story never
 		// says "money".
-		{"a sum answers how much money", doeWind(t), "How much money was poured into American wind farms in 2008, according to the Energy Department's yearly wind market review?", []int{3, 6}},
+		{"a sum answers how much money", corpusStory(t, "2009-07-16-doe-wind-projects-recovery-act"), "How much money was poured into American wind farms in 2008, according to the Energy Department's yearly wind market review?", []int{3, 6}},
 		// "83 percent" is the percentage asked for.
-		{"a percentage given answers what percentage", overfishing(t), "What percentage of stocks reviewed in NOAA's 2007 status of stocks report were not subject to overfishing?", []int{7}},
+		{"a percentage given answers what percentage", corpusStory(t, "2008-06-27-noaa-overfishing-list"), "What percentage of stocks reviewed in NOAA's 2007 status of stocks report were not subject to overfishing?", []int{7}},
 		// No date, but "more than two months since" says when.
 		{"a time reckoned back from now answers when", seed, "when did trump and putin last meet", []int{17}},
 		{"a nickname given in quotation marks answers what nickname", ambulette, "What nickname does Adnan Arshad go by?", []int{1}},

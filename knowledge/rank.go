@@ -380,7 +380,7 @@ func (sn *snapshot) leadScore(qr query, d int32, kinds []focusKind) float64 {
 		// "Which city": a paragraph that names one (Budapest) holds
 		// the word asked about by its instance.
 		if k := slices.IndexFunc(kinds, func(k focusKind) bool { return k.term == i }); k >= 0 && c == 0 &&
-			sn.namesKindOf([]int32{d}, &kinds[k].class) {
+			kinds[k].class.AmongKinds(sn.paraKinds(d)) {
 			c = kindStrength * t.weight * sn.idf(0, false) * (bm25K1 + 1) / (1 + sn.docNorm[d])
 		}
 		if d != lead && sn.leadWord(t, sn.docs[d].story) {
