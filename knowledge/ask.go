@@ -484,6 +484,13 @@ func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
 var sayWords = toSet(`say said says tell told quote quoted describe described respond responded responds react
 reacted reply replied`)
 
+// pronounSubjects and auxiliaries let unquotedSayer see a pronoun as the
+// subject of a verb of saying ("he had said").
+var (
+	pronounSubjects = toSet(`he she they it we i you`)
+	auxiliaries     = toSet(`had has have did does do would will was were is are could can might may should also not never then first later`)
+)
+
 // unquotedSayer returns the full name of the person a question asks the
 // words of ("What did Putin say about …") when the stories mention that
 // person but quote nobody of that name; a question naming a speaker the
@@ -495,6 +502,16 @@ func (sn *snapshot) unquotedSayer(toks []token) string {
 	})
 	if p < 0 || len(sn.namedSpeakers(toks[:p])) > 0 {
 		return ""
+	}
+	// "Did he take back what he had said": the one who said is "he", and
+	// a name earlier in the question is not who spoke.
+	for i := p - 1; i >= 0; i-- {
+		if _, ok := pronounSubjects[toks[i].Lower]; ok {
+			return ""
+		}
+		if _, ok := auxiliaries[toks[i].Lower]; !ok {
+			break
+		}
 	}
 	// "Who was the director quoted about …" asks for a person, not for
 	// the words of one it names.

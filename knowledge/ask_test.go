@@ -736,6 +736,12 @@ func TestAskReadsNamesAndSpeakersAsReadersWriteThem(t *testing.T) {
 			t.Errorf("answer %q", a.Text)
 		}
 	})
+	t.Run("did he take back what he had said asks about the man who said it, not for the words of the president he menaced", func(t *testing.T) {
+		a, _ := corpusStory(t, threats).Ask("When the Secret Service questioned the man who menaced President Obama, did he take back what he had said?", knowledge.AskOptions{})
+		if a.Abstained || len(a.Citations) == 0 || a.Citations[0].Paragraph != 3 {
+			t.Errorf("answer %q", a.Text)
+		}
+	})
 	t.Run("what did the U.S. Attorney say gives her quotation, not the paragraph introducing her", func(t *testing.T) {
 		a, _ := corpusStory(t, ambulette).Ask("What did U.S. Attorney Joseph Nocella say about Adnan Arshad's Medicaid fraud scheme?", knowledge.AskOptions{})
 		if a.Abstained || len(a.Citations) == 0 || a.Citations[0].Paragraph != 3 {
@@ -744,11 +750,6 @@ func TestAskReadsNamesAndSpeakersAsReadersWriteThem(t *testing.T) {
 	})
 }
 
-// TestAskFindsWhatTheQuestionAsksFor checks the answer-type reading of
-// "what N" and "which N": a passage that names an N — an instance of it
-// in WordNet (Budapest for "city"), a place or person the index
-// recognises, a name in quotation marks for "nickname" — answers; a story
-// that names none declines.
 // corpusStory loads one corpus story as a library of its own.
 func corpusStory(t *testing.T, id string) *knowledge.Library {
 	t.Helper()
@@ -763,6 +764,11 @@ func corpusStory(t *testing.T, id string) *knowledge.Library {
 	return lib
 }
 
+// TestAskFindsWhatTheQuestionAsksFor checks the answer-type reading of
+// "what N" and "which N": a passage that names an N — an instance of it
+// in WordNet (Budapest for "city"), a place or person the index
+// recognises, a name in quotation marks for "nickname" — answers; a story
+// that names none declines.
 func TestAskFindsWhatTheQuestionAsksFor(t *testing.T) {
 	seed, err := knowledge.LoadDefault()
 	if err != nil {

@@ -25,7 +25,7 @@ func TestDebugQuery(t *testing.T) {
 	}
 	sn := lib.snap.Load()
 	qr := sn.parseQuery(q, AskOptions{})
-	t.Logf("kind %d quote %v speakers %v corrected %v", qr.kind, qr.quote, qr.speakers, qr.corrected)
+	t.Logf("kind %d quote %v speakers %v corrected %v focus %v", qr.kind, qr.quote, qr.speakers, qr.corrected, qr.focus)
 	vocabulary.RLock()
 	terms := vocabulary.terms
 	vocabulary.RUnlock()

@@ -164,6 +164,16 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 	out := make([]scored, 0, nsents)
 	speakerTerms := qr.speakerTermIDs()
 	topSent := 0.0
+	// A sentence is judged by the words the question asks about as the
+	// paragraphs were: the one that names "the judge" answers "which
+	// judge", more than one that repeats the rest of the question.
+	sentTerms := qr.terms
+	if len(qr.focus) > 0 && rankSentFocus != 1 {
+		sentTerms = slices.Clone(qr.terms)
+		for _, i := range qr.focus {
+			sentTerms[i].weight *= rankSentFocus
+		}
+	}
 	for _, ds := range docs {
 		d := sn.docs[ds.doc]
 		paraTerms := d.pix.has
@@ -177,7 +187,7 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 			// A sentence whose sayer is the person a "what did X say"
 			// question names speaks of X even when it says "he".
 			bySpeaker := qr.quote && sx.sayer != "" && slices.Contains(qr.speakers, sx.sayer)
-			sc := coverage(qr.terms, func(id uint32) bool {
+			sc := coverage(sentTerms, func(id uint32) bool {
 				return slices.Contains(sx.terms, id) || (bySpeaker && slices.Contains(speakerTerms, id))
 			})
 			// The sentence's own BM25 score, with every word once: a
@@ -266,6 +276,8 @@ var (
 	// rankFocus multiplies the BM25 weight of the words a question asks
 	// about ("which judge"): the answer names the thing asked for.
 	rankFocus = 2.0
+	// rankSentFocus is the same for a sentence's coverage of the question.
+	rankSentFocus = 2.0
 	// leadWordShare is the largest share of its story's paragraphs a
 	// word may be in and still name the story (see leadWord).
 	leadWordShare = 0.5
