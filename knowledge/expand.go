@@ -170,6 +170,20 @@ func (sn *snapshot) expand(lower, term string, name bool) []alt {
 	return out
 }
 
+// goingToFuture reports whether toks[i], "going", is the auxiliary of
+// the future "be going to" followed by a verb: a form of "be" before it
+// and "to" and a word WordNet knows as a verb after.
+func goingToFuture(toks []token, i int) bool {
+	if i == 0 || i+2 >= len(toks) || toks[i+1].Lower != "to" || lexPOS(toks[i+2].Lower)&lexVerb == 0 {
+		return false
+	}
+	switch toks[i-1].Lower {
+	case "is", "are", "was", "were", "am", "be", "been", "not", "s", "re", "m":
+		return true
+	}
+	return false
+}
+
 // capAlts keeps the n strongest stand-ins.
 func capAlts(alts []alt, n int) []alt {
 	slices.SortStableFunc(alts, func(a, b alt) int { return cmp.Compare(b.strength, a.strength) })
@@ -402,6 +416,11 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 			continue
 		}
 		if (lw == "take" || lw == "took" || lw == "taken" || lw == "takes" || lw == "taking") && i+1 < len(toks) && toks[i+1].Lower == "place" {
+			continue
+		}
+		// "Is going to head" is the future of "head": "going" there is
+		// an auxiliary, not a verb of motion.
+		if lw == "going" && goingToFuture(toks, i) {
 			continue
 		}
 		if slices.ContainsFunc(qr.terms, func(x qterm) bool { return x.surface == t.Term }) {
@@ -806,7 +825,11 @@ func focusOf(text string, toks []token, terms []qterm) []int {
 			}
 		}
 	case "who", "whom":
-		if isAux(next) && isBe(toks[next].Lower) {
+		if isAux(next) && isBe(toks[next].Lower) && next+1 < len(toks) && toks[next+1].Lower == "going" && goingToFuture(toks, next+1) {
+			// "who is going to head the US side" is "who will head it".
+			add(next + 3)
+			phrase(skipDet(next + 4))
+		} else if isAux(next) && isBe(toks[next].Lower) {
 			if phrase(skipDet(next+1)) < 0 { // "who was the director of …": the role
 				lastContent()
 			}
