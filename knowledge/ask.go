@@ -484,11 +484,11 @@ func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
 var sayWords = toSet(`say said says tell told quote quoted describe described respond responded responds react
 reacted reply replied`)
 
-// pronounSubjects and auxiliaries let unquotedSayer see a pronoun as the
-// subject of a verb of saying ("he had said").
+// pronounSubjects and sayAdverbs let unquotedSayer see a pronoun as the
+// subject of a verb of saying ("he had said", "she also said").
 var (
 	pronounSubjects = toSet(`he she they it we i you`)
-	auxiliaries     = toSet(`had has have did does do would will was were is are could can might may should also not never then first later`)
+	sayAdverbs      = toSet(`also not never then first later`)
 )
 
 // unquotedSayer returns the full name of the person a question asks the
@@ -509,7 +509,8 @@ func (sn *snapshot) unquotedSayer(toks []token) string {
 		if _, ok := pronounSubjects[toks[i].Lower]; ok {
 			return ""
 		}
-		if _, ok := auxiliaries[toks[i].Lower]; !ok {
+		_, aux := auxWords[toks[i].Lower]
+		if _, adv := sayAdverbs[toks[i].Lower]; !aux && !adv {
 			break
 		}
 	}

@@ -105,6 +105,7 @@ func (sn *snapshot) expand(lower, term string, name bool) []alt {
 			// of "institute" (bring a charge). A link counts only when the
 			// two words also keep company in text (their GloVe vectors
 			// are close), which is the sense news prose uses.
+			//
 			// An inflected form is rarer in text than its lemma and its
 			// vector noisier ("menaced" ~ "threaten" 0.20, "menace" 0.34):
 			// the closer of the two speaks for the word.
