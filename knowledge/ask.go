@@ -359,6 +359,10 @@ type alt struct {
 	id       uint32
 	strength float64
 	vec      bool // a GloVe neighbour: evidence of topic, not of meaning
+	// kind is true for a neighbour WordNet knows as a kind of the word
+	// ("summit" of "gathering"), false for one that only keeps company
+	// with it ("attorney" with "judge").
+	kind bool
 }
 
 type queryKind uint8

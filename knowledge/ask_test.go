@@ -710,6 +710,14 @@ func TestAskReadsNamesAndSpeakersAsReadersWriteThem(t *testing.T) {
 			}
 		})
 	}
+	t.Run("which judge cites the sentence naming the judge, not one whose only person the question names", func(t *testing.T) {
+		// The letters to President Obama name a person too, and "attorney"
+		// keeps company with "judge" in GloVe without being one.
+		a, _ := corpus.Ask("Which federal judge sentenced Mikeal Minton for threatening President Obama?", knowledge.AskOptions{})
+		if a.Abstained || len(a.Citations) == 0 || a.Citations[0].Story != threats || a.Citations[0].Paragraph != 1 {
+			t.Errorf("answer %q", a.Text)
+		}
+	})
 	t.Run("in a library, a person no story mentions is still declined", func(t *testing.T) {
 		a, _ := corpus.Ask("What did Viktor Orban say about the wind grants?", knowledge.AskOptions{})
 		if !a.Abstained {

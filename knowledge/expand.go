@@ -149,6 +149,9 @@ func (sn *snapshot) expand(lower, term string, name bool) []alt {
 					continue
 				}
 				add(l.Word, scale*vectorScale*float64(l.Weight), true)
+				if i := len(out) - 1; i >= nwn && out[i].vec && lexIsKindOf(l.Word, lower) {
+					out[i].kind = true
+				}
 			}
 		}
 		if lexRank(lower) > 0 {

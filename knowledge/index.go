@@ -355,6 +355,8 @@ type snapshot struct {
 	// mentions maps a lower-case surname any story mentions to the
 	// fullest form the first story (in order) gives.
 	mentions map[string]string
+	// personTerms are the index terms of those surnames.
+	personTerms map[uint32]struct{}
 	// sayers maps the lower-case surname of a person the stories report
 	// speaking ("Smit said on Tuesday that …", "He urged …") to the
 	// names the sentences' sayer fields carry; quoted or not, their
@@ -433,6 +435,7 @@ func newSnapshot(stories []*Story) *snapshot {
 		byID:           make(map[string]int, len(sorted)),
 		speakersByWord: map[string][]int32{},
 		mentions:       map[string]string{},
+		personTerms:    map[uint32]struct{}{},
 		sayers:         map[string][]string{},
 		sayerDocs:      map[string][]int32{},
 		titlesByWord:   map[string][]*titleGroup{},
@@ -488,6 +491,9 @@ func newSnapshot(stories []*Story) *snapshot {
 		for sur, full := range s.Mentions {
 			if _, ok := sn.mentions[sur]; !ok {
 				sn.mentions[sur] = full
+			}
+			if id, ok := lookupTerm(normTerm(sur)); ok {
+				sn.personTerms[id] = struct{}{}
 			}
 		}
 		for _, name := range s.reported {

@@ -172,6 +172,16 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 		sentTerms = slices.Clone(qr.terms)
 		for _, i := range qr.focus {
 			sentTerms[i].weight *= rankSentFocus
+			// A word that only keeps company with the focus ("attorney"
+			// with "judge") is not the thing asked for, unless WordNet
+			// knows it as a kind of it ("summit" of "gathering"): it
+			// counts as any other word's stand-in would.
+			sentTerms[i].alts = slices.Clone(sentTerms[i].alts)
+			for k := range sentTerms[i].alts {
+				if a := sentTerms[i].alts[k]; a.vec && !a.kind {
+					sentTerms[i].alts[k].strength /= rankSentFocus
+				}
+			}
 		}
 	}
 	for _, ds := range docs {
@@ -208,11 +218,17 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 			// The paragraph's BM25 evidence leads; the sentence's own
 			// coverage picks which of its sentences answers.
 			score := rankBM25*ds.score/top + rankSent*sc + rankPara*pc
-			score += cueBonus(qr.kind, sx.feats)
+			feats := sx.feats
+			// "Who sentenced Minton for threatening Obama": a sentence
+			// whose only person is one the question names does not say who.
+			if qr.kind == qWho && !qr.quote && feats&featPerson != 0 && !sn.namesOtherPerson(qr, sx.terms) {
+				feats &^= featPerson
+			}
+			score += cueBonus(qr.kind, feats)
 			if qr.kind == qWho && qr.quote && sx.sayer != "" {
 				score += rankCue // "who told CNN …": a sentence that names who spoke
 			}
-			score *= cueFactor(qr.kind, sx.feats)
+			score *= cueFactor(qr.kind, feats)
 			if qr.yesNo && sx.feats&featNegation != 0 {
 				score += rankNegation
 			}
@@ -296,6 +312,22 @@ var (
 	// for.
 	rankNoMeasure = 0.9
 )
+
+// namesOtherPerson reports whether a sentence's terms hold the surname of
+// a person the question does not name.
+func (sn *snapshot) namesOtherPerson(qr query, terms []uint32) bool {
+	for _, id := range terms {
+		if _, ok := sn.personTerms[id]; !ok {
+			continue
+		}
+		if !slices.ContainsFunc(qr.terms, func(t qterm) bool {
+			return slices.ContainsFunc(t.alts, func(a alt) bool { return a.id == id && !a.vec })
+		}) {
+			return true
+		}
+	}
+	return false
+}
 
 // coverage is the share of the query's weight that a unit (sentence or
 // paragraph) contains, counting a stand-in word at its strength.
