@@ -424,8 +424,9 @@ var (
 	whoRe       = regexp.MustCompile(`(?i)^(who|whom|whose)\b`)
 	// General English words for sums of money, after "how much" or as
 	// the thing "what" asks for.
-	moneyQuestionRe = regexp.MustCompile(`(?i)\b(cost|costs|costing|spend|spends|spent|spending|pay|pays|paid|worth|price|priced|budget|salary|salaries|fund|funds|funding|funded|money|invest|invested|investment|earn|earns|earned|revenue|fee|fees|fine|fined|charge|charged|raise|raised|dollars)\b`)
-	moneyWhatRe     = regexp.MustCompile(`(?i)\bwhat (is|was|were|are|will be)( the| its| his| her| their)?( \w+)? (salary|price|cost|budget|fee|value|worth|pay)\b`)
+	moneyQuestionRe   = regexp.MustCompile(`(?i)\b(cost|costs|costing|spend|spends|spent|spending|pay|pays|paid|worth|price|priced|budget|salary|salaries|fund|funds|funding|funded|money|invest|invested|investment|earn|earns|earned|revenue|fee|fees|fine|fined|charge|charged|raise|raised|dollars)\b`)
+	howManyCurrencyRe = regexp.MustCompile(`(?i)\bhow many (dollars|euros|pounds|yen|cents)\b`)
+	moneyWhatRe       = regexp.MustCompile(`(?i)\bwhat (is|was|were|are|will be)( the| its| his| her| their)?( \w+)? (salary|price|cost|budget|fee|value|worth|pay)\b`)
 )
 
 func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
@@ -459,7 +460,10 @@ func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
 	case may("who") && whoRe.MatchString(q):
 		qr.kind = qWho
 	}
-	qr.money = qr.kind == qHowMany && moneyQuestionRe.MatchString(q) || may("what ") && moneyWhatRe.MatchString(q)
+	// "How many co-conspirators were charged" counts people: only "how
+	// much" asks for a sum, or "how many" of a currency.
+	qr.money = qr.kind == qHowMany && moneyQuestionRe.MatchString(q) && (!strings.Contains(lower, "how many") || howManyCurrencyRe.MatchString(q)) ||
+		may("what ") && moneyWhatRe.MatchString(q)
 	qr.age = may("how old", "what age")
 	qr.quote = may("say", "said", "tell", "told", "quot", "describ", "call", "put it", "words", "statement", "claim", "respon", "react") &&
 		sayRe.MatchString(q)

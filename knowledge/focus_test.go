@@ -152,3 +152,30 @@ func TestNumbersTakeNoNeighbours(t *testing.T) {
 		}
 	}
 }
+
+// TestHowManyCountsUnlessItNamesACurrency checks that a "how many"
+// question asks for a count even when a word of money ("charged") is in
+// it; "how much" and "how many dollars" ask for a sum.
+func TestHowManyCountsUnlessItNamesACurrency(t *testing.T) {
+	lib, err := LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sn := lib.snap.Load()
+	for _, tt := range []struct {
+		q     string
+		money bool
+	}{
+		{"How many co-conspirators were charged?", false},
+		{"How many people were paid?", false},
+		{"How much was he charged?", true},
+		{"How much did the tour cost?", true},
+		{"How many dollars did the tour cost?", true},
+	} {
+		t.Run(tt.q, func(t *testing.T) {
+			if got := sn.parseQuery(tt.q, AskOptions{}).money; got != tt.money {
+				t.Errorf("money = %v, want %v", got, tt.money)
+			}
+		})
+	}
+}
