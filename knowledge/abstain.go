@@ -6,6 +6,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -178,7 +179,10 @@ func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
 	// A sum of money needs a currency amount, an age an age, "how long"
 	// a span of time, in one of the best paragraphs.
 	if qr.money && !sn.bestParagraphsHave(ranked, hasMoney) || qr.age && !sn.bestParagraphsHave(ranked, hasAge) ||
-		qr.kind == qHowLong && !sn.bestParagraphsHaveFeature(ranked, featDuration) {
+		qr.kind == qHowLong && !sn.bestParagraphsHaveFeature(ranked, featDuration) ||
+		// "When will construction begin", "is scheduled to be
+		// sentenced": a date still to come.
+		qr.kind == qWhen && futureRe.MatchString(qr.text) && !sn.bestParagraphsHaveFuture(ranked) {
 		f[fNoSumOrAge] = 1
 	}
 	if qr.quote && len(qr.speakers) > 0 && slices.Contains(qr.speakers, top.pix.sents[ranked[0].sent].sayer) {
@@ -505,6 +509,34 @@ func (sn *snapshot) bestParagraphsHave(ranked []scored, has func(string) bool) b
 		d := sn.docs[doc]
 		if has(sn.stories[d.story].Paragraphs[d.pix.para].Text) {
 			return true
+		}
+	}
+	return false
+}
+
+// yearRe is a year of four digits.
+var yearRe = regexp.MustCompile(`\b(1[89]|20)\d\d\b`)
+
+// bestParagraphsHaveFuture reports whether one of the three best
+// paragraphs says when something still to come will be, from its story's
+// date: a date after it ("March 22", "next week") or a later year ("in
+// 2015"). A span is not enough: "faces up to 20 years" is no date of
+// sentencing. A story without a date is taken to have one.
+func (sn *snapshot) bestParagraphsHaveFuture(ranked []scored) bool {
+	for _, doc := range bestDocs(ranked, 3) {
+		d := sn.docs[doc]
+		st := sn.stories[d.story]
+		if st.Date.IsZero() {
+			return true
+		}
+		p := &st.Paragraphs[d.pix.para]
+		if slices.ContainsFunc(st.Dates, func(r DateRef) bool { return r.Paragraph == p.N && r.To.After(st.Date) }) {
+			return true
+		}
+		for _, y := range yearRe.FindAllString(p.Text, -1) {
+			if n, _ := strconv.Atoi(y); n > st.Date.Year() {
+				return true
+			}
 		}
 	}
 	return false

@@ -803,6 +803,8 @@ func TestAskFindsWhatTheQuestionAsksFor(t *testing.T) {
 		{"a time reckoned back from now answers when", seed, "when did trump and putin last meet", []int{17}},
 		{"a nickname given in quotation marks answers what nickname", ambulette, "What nickname does Adnan Arshad go by?", []int{1}},
 		{"a weapon the story never names is declined", ambulette, "What weapon did Arshad use?", nil},
+		// "Faces up to 20 years" is a span, not the date of sentencing.
+		{"a date still to come that the story never gives is declined", ambulette, "On what date is Adnan Arshad scheduled to be sentenced?", nil},
 		// WordNet's "high" is also an air mass, a kind of weather; a word
 		// that can be an adjective is not read as a noun's instance.
 		{"the weather, which the story never mentions, is declined", seed, "What will the weather be like in Budapest next week?", nil},
@@ -824,5 +826,18 @@ func TestAskFindsWhatTheQuestionAsksFor(t *testing.T) {
 				t.Errorf("answer %q, want a citation of ¶%v", a.Text, tt.paras)
 			}
 		})
+	}
+}
+
+// TestAskAnswersWhenSomethingIsExpected checks that a question about what
+// was still to come is answered by a later year: "in July 2015" is after
+// the story's date, so the story says when.
+func TestAskAnswersWhenSomethingIsExpected(t *testing.T) {
+	a, err := corpusStory(t, "2007-02-28-new-horizons-jupiter-flyby").Ask("When was New Horizons expected to reach the Pluto system after its Jupiter flyby?", knowledge.AskOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Abstained || !slices.ContainsFunc(a.Citations, func(c knowledge.Citation) bool { return c.Paragraph == 3 }) {
+		t.Errorf("answer %q, want one citing ¶3 (July 2015)", a.Text)
 	}
 }
