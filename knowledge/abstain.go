@@ -188,7 +188,10 @@ func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
 	if qr.quote && len(qr.speakers) > 0 && slices.Contains(qr.speakers, top.pix.sents[ranked[0].sent].sayer) {
 		f[fSpeaker] = 1
 	}
-	if qr.kind == qHowMany && !qr.money && !sn.quantityNear(qr, ranked) { // a sum of money is no_sum_or_age's to find
+	// "What was the vote count" asks for a number as "how many" does:
+	// its focus is, in WordNet's first sense, a kind of number.
+	countNoun := qr.kind == qOther && len(qr.focus) > 0 && lexIsFirstlyKindOf(qr.terms[qr.focus[0]].lower, "number")
+	if (qr.kind == qHowMany || countNoun) && !qr.money && !sn.quantityNear(qr, ranked) { // a sum of money is no_sum_or_age's to find
 		f[fNoQuantity] = 1
 	}
 	// What the question adds to its story's topic: the words the lead
