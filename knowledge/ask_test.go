@@ -436,6 +436,19 @@ func TestAskForTheWordsOfSomeoneNeverQuoted(t *testing.T) {
 			t.Errorf("answer %q", a.Text)
 		}
 	})
+	t.Run("the words of a role no one in the story has are declined", func(t *testing.T) {
+		a, _ := lib.Ask("What did the pope say about the summit?", knowledge.AskOptions{})
+		if !a.Abstained {
+			t.Errorf("answered %q", a.Text)
+		}
+	})
+	t.Run("a role the story gives in other words still gets their words", func(t *testing.T) {
+		// The story says "spokesperson"; WordNet links "spokesman" to it.
+		a, _ := lib.Ask("what did the kremlin spokesman say", knowledge.AskOptions{})
+		if a.Abstained || len(a.Citations) == 0 {
+			t.Errorf("declined: %q", a.Text)
+		}
+	})
 	t.Run("a phone call is not a request for someone's words", func(t *testing.T) {
 		a, _ := lib.Ask("When did Rubio and Lavrov have a phone call?", knowledge.AskOptions{})
 		if a.Abstained {

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+
+	"github.com/storybot/storybot/knowledge/lexicon"
 )
 
 // This file turns a question's words into weighted query terms: each
@@ -535,7 +537,7 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 			// "What did zelensky's office say": a word of the speaker's
 			// name that no story, dictionary or GloVe knows is someone
 			// the stories do not quote, typed in lower case.
-			if len(qr.speakers) == 0 && qr.unknownNames == 0 && sn.strangeSpeaker(toks) {
+			if len(qr.speakers) == 0 && qr.unknownNames == 0 && (sn.strangeSpeaker(toks) || sn.absentRole(toks)) {
 				qr.unknownNames++
 			}
 		}
@@ -555,6 +557,34 @@ func (sn *snapshot) strangeSpeaker(toks []token) bool {
 	return slices.ContainsFunc(toks[aux+1:say], func(t token) bool {
 		return sn.stranger(t) && lexRank(t.Lower) == 0
 	})
+}
+
+// absentRole reports whether the speaker of "what did the governor say"
+// is a role no story has anyone in: the last word before the verb of
+// saying is, in WordNet's first sense, a kind of person, and no story
+// uses it or a word WordNet links to it ("spokesman" finds
+// "spokesperson").
+func (sn *snapshot) absentRole(toks []token) bool {
+	aux := slices.IndexFunc(toks, func(t token) bool { _, ok := auxWords[t.Lower]; return ok })
+	say := slices.IndexFunc(toks, func(t token) bool { _, ok := sayWords[t.Lower]; return ok })
+	if aux < 0 || say <= aux+1 {
+		return false
+	}
+	role := toks[say-1]
+	w := role.Lower
+	if role.Cap || isStop(w) || !lexIsFirstlyKindOf(w, "person") {
+		return false
+	}
+	used := func(word string) bool {
+		id, ok := lookupTerm(normTerm(word))
+		return ok && sn.df(id) > 0
+	}
+	for _, lemma := range lexLemmas(w) {
+		if used(lemma) || slices.ContainsFunc(lexRelated(lemma), func(l lexicon.Link) bool { return used(l.Word) }) {
+			return false
+		}
+	}
+	return !used(w)
 }
 
 // storyMissing counts the proper nouns of the question that story si
