@@ -442,6 +442,20 @@ func TestAskForTheWordsOfSomeoneNeverQuoted(t *testing.T) {
 			t.Errorf("answered %q", a.Text)
 		}
 	})
+	t.Run("the prime minister is not the economy minister", func(t *testing.T) {
+		port, err := knowledge.LoadDir(filepath.Join("testdata", "port"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := port.Ask("What did the prime minister say about the strike?", knowledge.AskOptions{})
+		if !a.Abstained {
+			t.Errorf("answered %q", a.Text)
+		}
+		a, _ = port.Ask("What did the economy minister say about the strike?", knowledge.AskOptions{})
+		if a.Abstained || len(a.Citations) == 0 || !strings.Contains(a.Text, "Pieter Smit") {
+			t.Errorf("answer %q", a.Text)
+		}
+	})
 	t.Run("a role the story gives in other words still gets their words", func(t *testing.T) {
 		// The story says "spokesperson"; WordNet links "spokesman" to it.
 		a, _ := lib.Ask("what did the kremlin spokesman say", knowledge.AskOptions{})

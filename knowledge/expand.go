@@ -526,7 +526,9 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 			for _, sur := range titleSurnames {
 				titled = append(titled, sn.sayers[sur]...)
 			}
-			if len(titled) <= maxTitledSayers {
+			// "The prime minister" is not the economy minister.
+			absent := sn.absentRole(toks)
+			if len(titled) <= maxTitledSayers && !absent {
 				sayers = append(sayers, titled...)
 			}
 			for _, name := range sayers {
@@ -537,7 +539,7 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 			// "What did zelensky's office say": a word of the speaker's
 			// name that no story, dictionary or GloVe knows is someone
 			// the stories do not quote, typed in lower case.
-			if len(qr.speakers) == 0 && qr.unknownNames == 0 && (sn.strangeSpeaker(toks) || sn.absentRole(toks)) {
+			if len(qr.speakers) == 0 && qr.unknownNames == 0 && (sn.strangeSpeaker(toks) || absent) {
 				qr.unknownNames++
 			}
 		}
@@ -562,8 +564,8 @@ func (sn *snapshot) strangeSpeaker(toks []token) bool {
 // absentRole reports whether the speaker of "what did the governor say"
 // is a role no story has anyone in: the last word before the verb of
 // saying is, in WordNet's first sense, a kind of person, and no story
-// uses it or a word WordNet links to it ("spokesman" finds
-// "spokesperson").
+// uses it, itself or a word WordNet links to it ("spokesman" finds
+// "spokesperson"), or the word before it ("prime minister"), itself.
 func (sn *snapshot) absentRole(toks []token) bool {
 	aux := slices.IndexFunc(toks, func(t token) bool { _, ok := auxWords[t.Lower]; return ok })
 	say := slices.IndexFunc(toks, func(t token) bool { _, ok := sayWords[t.Lower]; return ok })
@@ -579,12 +581,24 @@ func (sn *snapshot) absentRole(toks []token) bool {
 		id, ok := lookupTerm(normTerm(word))
 		return ok && sn.df(id) > 0
 	}
-	for _, lemma := range lexLemmas(w) {
-		if used(lemma) || slices.ContainsFunc(lexRelated(lemma), func(l lexicon.Link) bool { return used(l.Word) }) {
-			return false
+	known := func(w string) bool {
+		return used(w) || slices.ContainsFunc(lexLemmas(w), func(lemma string) bool {
+			return used(lemma) || slices.ContainsFunc(lexRelated(lemma), func(l lexicon.Link) bool { return used(l.Word) })
+		})
+	}
+	if !known(w) {
+		return true
+	}
+	// The word before the role, when it is a word of its own and not a
+	// name, a determiner or a possessive, says which one.
+	if say-2 > aux {
+		m := toks[say-2]
+		if _, det := npSkip[m.Lower]; !m.Cap && !det && !isStop(m.Lower) && isAlpha(m.Lower) && !used(m.Lower) &&
+			!slices.ContainsFunc(lexLemmas(m.Lower), used) {
+			return true
 		}
 	}
-	return !used(w)
+	return false
 }
 
 // storyMissing counts the proper nouns of the question that story si
