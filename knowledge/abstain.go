@@ -373,6 +373,12 @@ func (sn *snapshot) quantityNear(qr query, ranked []scored) bool {
 		}
 	}
 	if len(focus) == 0 {
+		// "How many troops" of stories that never say "troops": no count
+		// of them stands anywhere. ("How much distance" is measured in
+		// miles, which need not say "distance".)
+		if len(qr.focus) > 0 && strings.Contains(strings.ToLower(qr.text), "how many") {
+			return false
+		}
 		return sn.docs[ranked[0].doc].pix.sents[ranked[0].sent].feats&featNumber != 0
 	}
 	return sn.bestParagraphsHave(ranked, func(text string) bool {

@@ -830,6 +830,8 @@ func TestAskFindsWhatTheQuestionAsksFor(t *testing.T) {
 		{"a time reckoned back from now answers when", seed, "when did trump and putin last meet", []int{17}},
 		{"a nickname given in quotation marks answers what nickname", ambulette, "What nickname does Adnan Arshad go by?", []int{1}},
 		{"a weapon the story never names is declined", ambulette, "What weapon did Arshad use?", nil},
+		// No story says "troops": no count of them stands anywhere.
+		{"a count of something no story names is declined", seed, "how many troops does russia have in ukraine", nil},
 		// "Faces up to 20 years" is a span, not the date of sentencing.
 		{"a date still to come that the story never gives is declined", ambulette, "On what date is Adnan Arshad scheduled to be sentenced?", nil},
 		// WordNet's "high" is also an air mass, a kind of weather; a word
