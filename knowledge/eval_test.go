@@ -283,7 +283,7 @@ func TestDevSet(t *testing.T) {
 			story:     filepath.Join(bridge, "2026-03-03-harbor-bridge-vote.txt"),
 			questions: filepath.Join(bridge, "questions.jsonl"),
 			quotes:    filepath.Join(bridge, "quotes.jsonl"),
-			min:       evalMin{hit1: 0.80, hit3: 0.95, key: 0.95, abstain: 0, maxFalseAbstain: 0},
+			min:       evalMin{hit1: 0.80, hit3: 0.95, key: 0.95, abstain: 0.66, maxFalseAbstain: 0},
 		},
 		{
 			// A third story, written later in the project to probe reported
@@ -295,7 +295,7 @@ func TestDevSet(t *testing.T) {
 			story:     filepath.Join("testdata", "port", "2026-02-12-port-strike-talks.txt"),
 			questions: filepath.Join("testdata", "port", "questions.jsonl"),
 			quotes:    filepath.Join("testdata", "port", "quotes.jsonl"),
-			min:       evalMin{hit1: 0.90, hit3: 0.90, key: 0.90, abstain: 0.66, maxFalseAbstain: 0},
+			min:       evalMin{hit1: 0.90, hit3: 0.90, key: 0.90, abstain: 1.00, maxFalseAbstain: 0},
 		},
 		{
 			// Written after the method was built, in a reader's words
@@ -306,10 +306,10 @@ func TestDevSet(t *testing.T) {
 			load:      knowledge.LoadDefault,
 			story:     seed,
 			questions: filepath.Join("testdata", "paraphrase_questions.jsonl"),
-			min:       evalMin{hit1: 0.60, hit3: 0.80, key: 0.80, abstain: 0.70, maxFalseAbstain: 0},
+			min:       evalMin{hit1: 0.60, hit3: 0.85, key: 0.85, abstain: 0.85, maxFalseAbstain: 0},
 		},
 		{
-			// Extra seed questions: 0.87 hit@1 today (x03 abstains, x12 is hit@3).
+			// Extra seed questions: every one answered or declined right today.
 			name:      "the extra seed questions answer as well as they do today",
 			load:      knowledge.LoadDefault,
 			story:     seed,
@@ -492,14 +492,14 @@ func TestCorpus(t *testing.T) {
 		// Issue 11's bar is hit@1 0.85, abstain 0.90, at most 6 false
 		// abstentions; bleve's BM25 reads hit@1 0.62 and never abstains.
 		// The floors are the figures the method reaches today.
-		if got := ratio(s.hit1, s.answerable); got < 0.80 {
-			t.Errorf("hit@1 %.2f, want at least 0.80 (bleve: 0.62)", got)
+		if got := ratio(s.hit1, s.answerable); got < 0.81 {
+			t.Errorf("hit@1 %.2f, want at least 0.81 (bleve: 0.62)", got)
 		}
-		if got := ratio(s.abstain, s.unanswerable); got < 0.54 {
-			t.Errorf("abstain %.2f, want at least 0.54", got)
+		if got := ratio(s.abstain, s.unanswerable); got < 0.70 {
+			t.Errorf("abstain %.2f, want at least 0.70", got)
 		}
-		if s.falseAbstain > 6 {
-			t.Errorf("%d false abstentions, want at most 6", s.falseAbstain)
+		if s.falseAbstain > 5 {
+			t.Errorf("%d false abstentions, want at most 5", s.falseAbstain)
 		}
 	})
 	t.Logf("hit@1 / abstain / false abstentions:\n%s", strings.Join(table, "\n"))
