@@ -413,15 +413,16 @@ var (
 	sayRe = regexp.MustCompile(`(?i)\b(say|said|says|tell|told|quote|quoted|describe|described|call|called|put it|words|statement|claim|respond|response|react)\b`)
 	// whNounRe is a question word followed by a noun of its own and an
 	// auxiliary: "what weapon did …", "which agency has …".
-	whNounRe    = regexp.MustCompile(`(?i)^(?:what|which) ([a-z]+) (?:did|does|do|will|would|has|have|had|was|were|is|are|could|can)\b`)
-	calledOffRe = regexp.MustCompile(`(?i)\b(call|calls|called|calling) (off|it off)\b`)
-	quoteNounRe = regexp.MustCompile(`(?i)^(words|message|statement|comment|comments|remarks|reaction|response|quote|quotes|point|argument|warning|claim|promise|pledge|explanation|reason)$`)
-	howLongRe   = regexp.MustCompile(`(?i)^how (long|much time)\b|\bhow long\b|\bfor how long\b`)
-	howManyRe   = regexp.MustCompile(`(?i)\bhow (many|much)\b|\bwhat (number|percentage|share)\b`)
-	whenRe      = regexp.MustCompile(`(?i)^(when|which day)\b|\b(what|which) (day|date|time|week|month|year)\b|\bwhen\b`)
-	whereRe     = regexp.MustCompile(`(?i)^(where|in what (city|country|place)|in which)\b|\bwhere\b|\b(what|which) (city|cities|country|countries|state|states|town|towns|place|places|region|regions|nation|nations|county|counties|location|locations)\b`)
-	whyRe       = regexp.MustCompile(`(?i)^(why|what (caused|led|prompted)|for what reason)\b|\bwhy\b|\breason\b`)
-	whoRe       = regexp.MustCompile(`(?i)^(who|whom|whose)\b`)
+	whNounRe       = regexp.MustCompile(`(?i)^(?:what|which) ([a-z]+) (?:did|does|do|will|would|has|have|had|was|were|is|are|could|can)\b`)
+	calledOffRe    = regexp.MustCompile(`(?i)\b(call|calls|called|calling) (off|it off)\b`)
+	quoteNounRe    = regexp.MustCompile(`(?i)^(words|message|statement|comment|comments|remarks|reaction|response|quote|quotes|point|argument|warning|claim|promise|pledge|explanation|reason)$`)
+	howLongSinceRe = regexp.MustCompile(`(?i)\bhow long (?:has it been |had it been |is it |was it |it has been )?since\b`)
+	howLongRe      = regexp.MustCompile(`(?i)^how (long|much time)\b|\bhow long\b|\bfor how long\b`)
+	howManyRe      = regexp.MustCompile(`(?i)\bhow (many|much)\b|\bwhat (number|percentage|share)\b`)
+	whenRe         = regexp.MustCompile(`(?i)^(when|which day)\b|\b(what|which) (day|date|time|week|month|year)\b|\bwhen\b`)
+	whereRe        = regexp.MustCompile(`(?i)^(where|in what (city|country|place)|in which)\b|\bwhere\b|\b(what|which) (city|cities|country|countries|state|states|town|towns|place|places|region|regions|nation|nations|county|counties|location|locations)\b`)
+	whyRe          = regexp.MustCompile(`(?i)^(why|what (caused|led|prompted)|for what reason)\b|\bwhy\b|\breason\b`)
+	whoRe          = regexp.MustCompile(`(?i)^(who|whom|whose)\b`)
 	// General English words for sums of money, after "how much" or as
 	// the thing "what" asks for.
 	moneyQuestionRe   = regexp.MustCompile(`(?i)\b(cost|costs|costing|spend|spends|spent|spending|pay|pays|paid|worth|price|priced|budget|salary|salaries|fund|funds|funding|funded|money|invest|invested|investment|earn|earns|earned|revenue|fee|fees|fine|fined|charge|charged|raise|raised|dollars)\b`)
@@ -441,8 +442,8 @@ func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
 	lower, odd := strings.ToLower(q), oddFold(q)
 	may := func(subs ...string) bool { return odd || containsAny(lower, subs) }
 	switch {
-	case may("how ") && strings.Contains(lower, "how long ago"):
-		qr.kind = qWhen // an age, not a duration
+	case may("how ") && (strings.Contains(lower, "how long ago") || howLongSinceRe.MatchString(q)):
+		qr.kind = qWhen // an age, not a duration: "how long has it been since they met"
 	case may("how ") && howLongRe.MatchString(q):
 		qr.kind = qHowLong
 	case may("how old", "what age", "how far", "how big", "how large", "how tall", "how high", "how deep", "how fast"):

@@ -828,6 +828,7 @@ func TestAskFindsWhatTheQuestionAsksFor(t *testing.T) {
 		{"a percentage given answers what percentage", corpusStory(t, "2008-06-27-noaa-overfishing-list"), "What percentage of stocks reviewed in NOAA's 2007 status of stocks report were not subject to overfishing?", []int{7}},
 		// No date, but "more than two months since" says when.
 		{"a time reckoned back from now answers when", seed, "when did trump and putin last meet", []int{17}},
+		{"how long it has been since asks for that time, not for how long something lasted", seed, "how long has it been since trump and putin last met face to face", []int{17}},
 		{"a nickname given in quotation marks answers what nickname", ambulette, "What nickname does Adnan Arshad go by?", []int{1}},
 		{"a weapon the story never names is declined", ambulette, "What weapon did Arshad use?", nil},
 		// No story says "troops": no count of them stands anywhere.
