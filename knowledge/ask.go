@@ -414,6 +414,7 @@ var (
 	// whNounRe is a question word followed by a noun of its own and an
 	// auxiliary: "what weapon did …", "which agency has …".
 	whNounRe       = regexp.MustCompile(`(?i)^(?:what|which) ([a-z]+) (?:did|does|do|will|would|has|have|had|was|were|is|are|could|can)\b`)
+	nounCallRe     = regexp.MustCompile(`(?i)\b(a|an|the|another|phone|this|that|their|his|her|its|next|first|last|second|one|any|no)\s+calls?\b`)
 	calledOffRe    = regexp.MustCompile(`(?i)\b(call|calls|called|calling) (off|it off)\b`)
 	quoteNounRe    = regexp.MustCompile(`(?i)^(words|message|statement|comment|comments|remarks|reaction|response|quote|quotes|point|argument|warning|claim|promise|pledge|explanation|reason)$`)
 	howLongSinceRe = regexp.MustCompile(`(?i)\bhow long (?:has it been |had it been |is it |was it |it has been )?since\b`)
@@ -468,8 +469,9 @@ func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
 	qr.age = may("how old", "what age")
 	qr.quote = may("say", "said", "tell", "told", "quot", "describ", "call", "put it", "words", "statement", "claim", "respon", "react") &&
 		sayRe.MatchString(q)
-	// "Called off" is cancelled, not said.
-	if qr.quote && !sayRe.MatchString(calledOffRe.ReplaceAllString(q, "")) {
+	// "Called off" is cancelled, not said, and "another call" is a phone
+	// call, not someone's words.
+	if qr.quote && !sayRe.MatchString(nounCallRe.ReplaceAllString(calledOffRe.ReplaceAllString(q, ""), "")) {
 		qr.quote = false
 	}
 	// "What weapon did he say he would use" asks for a thing he named,

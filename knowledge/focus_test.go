@@ -179,3 +179,29 @@ func TestHowManyCountsUnlessItNamesACurrency(t *testing.T) {
 		})
 	}
 }
+
+// TestACallIsNotAlwaysSomeonesWords checks that "call" asks for someone's
+// words only as a verb: "another call" is a phone call.
+func TestACallIsNotAlwaysSomeonesWords(t *testing.T) {
+	lib, err := LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sn := lib.snap.Load()
+	for _, tt := range []struct {
+		q     string
+		quote bool
+	}{
+		{"could the two top diplomats have another call soon", false},
+		{"when was the phone call", false},
+		{"was the meeting called off", false},
+		{"what did Peskov call the summit", true},
+		{"what did Peskov say", true},
+	} {
+		t.Run(tt.q, func(t *testing.T) {
+			if got := sn.parseQuery(tt.q, AskOptions{}).quote; got != tt.quote {
+				t.Errorf("quote = %v, want %v", got, tt.quote)
+			}
+		})
+	}
+}
