@@ -153,54 +153,35 @@ func TestNumbersTakeNoNeighbours(t *testing.T) {
 	}
 }
 
-// TestHowManyCountsUnlessItNamesACurrency checks that a "how many"
-// question asks for a count even when a word of money ("charged") is in
-// it; "how much" and "how many dollars" ask for a sum.
-func TestHowManyCountsUnlessItNamesACurrency(t *testing.T) {
+// TestSumsAndWordsAreReadFromGrammar checks two readings that a word
+// alone would get wrong: "how many" asks for a count even with a word of
+// money in it ("charged"), and "call" asks for someone's words only as a
+// verb ("another call" is a phone call).
+func TestSumsAndWordsAreReadFromGrammar(t *testing.T) {
 	lib, err := LoadDefault()
 	if err != nil {
 		t.Fatal(err)
 	}
 	sn := lib.snap.Load()
 	for _, tt := range []struct {
-		q     string
-		money bool
+		q            string
+		money, quote bool
 	}{
-		{"How many co-conspirators were charged?", false},
-		{"How many people were paid?", false},
-		{"How much was he charged?", true},
-		{"How much did the tour cost?", true},
-		{"How many dollars did the tour cost?", true},
+		{"How many co-conspirators were charged?", false, false},
+		{"How many people were paid?", false, false},
+		{"How much was he charged?", true, false},
+		{"How much did the tour cost?", true, false},
+		{"How many dollars did the tour cost?", true, false},
+		{"could the two top diplomats have another call soon", false, false},
+		{"when was the phone call", false, false},
+		{"was the meeting called off", false, false},
+		{"what did Peskov call the summit", false, true},
+		{"what did Peskov say", false, true},
 	} {
 		t.Run(tt.q, func(t *testing.T) {
-			if got := sn.parseQuery(tt.q, AskOptions{}).money; got != tt.money {
-				t.Errorf("money = %v, want %v", got, tt.money)
-			}
-		})
-	}
-}
-
-// TestACallIsNotAlwaysSomeonesWords checks that "call" asks for someone's
-// words only as a verb: "another call" is a phone call.
-func TestACallIsNotAlwaysSomeonesWords(t *testing.T) {
-	lib, err := LoadDefault()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sn := lib.snap.Load()
-	for _, tt := range []struct {
-		q     string
-		quote bool
-	}{
-		{"could the two top diplomats have another call soon", false},
-		{"when was the phone call", false},
-		{"was the meeting called off", false},
-		{"what did Peskov call the summit", true},
-		{"what did Peskov say", true},
-	} {
-		t.Run(tt.q, func(t *testing.T) {
-			if got := sn.parseQuery(tt.q, AskOptions{}).quote; got != tt.quote {
-				t.Errorf("quote = %v, want %v", got, tt.quote)
+			qr := sn.parseQuery(tt.q, AskOptions{})
+			if qr.money != tt.money || qr.quote != tt.quote {
+				t.Errorf("money, quote = %v, %v; want %v, %v", qr.money, qr.quote, tt.money, tt.quote)
 			}
 		})
 	}
