@@ -90,13 +90,16 @@ func (sn *snapshot) expand(lower, term string, name bool) []alt {
 		if !ok || sn.df(id) == 0 {
 			return
 		}
+		// A neighbour WordNet knows as a kind of the word may name the
+		// thing asked for (see alt.kind).
+		kind := vec && lexIsKindOf(word, lower)
 		if i := slices.IndexFunc(out, func(a alt) bool { return a.id == id }); i >= 0 {
 			if strength > out[i].strength {
-				out[i].strength, out[i].vec = strength, vec
+				out[i].strength, out[i].vec, out[i].kind = strength, vec, kind
 			}
 			return
 		}
-		out = append(out, alt{id: id, strength: strength, vec: vec})
+		out = append(out, alt{id: id, strength: strength, vec: vec, kind: kind})
 	}
 	for _, lemma := range lexLemmas(lower) {
 		if lemma != lower {
@@ -151,9 +154,6 @@ func (sn *snapshot) expand(lower, term string, name bool) []alt {
 					continue
 				}
 				add(l.Word, scale*vectorScale*float64(l.Weight), true)
-				if i := len(out) - 1; i >= nwn && out[i].vec && lexIsKindOf(l.Word, lower) {
-					out[i].kind = true
-				}
 			}
 		}
 		if lexRank(lower) > 0 {
@@ -581,8 +581,8 @@ func (sn *snapshot) absentRole(toks []token) bool {
 		id, ok := lookupTerm(normTerm(word))
 		return ok && sn.df(id) > 0
 	}
-	known := func(w string) bool {
-		return used(w) || slices.ContainsFunc(lexLemmas(w), func(lemma string) bool {
+	known := func(word string) bool {
+		return used(word) || slices.ContainsFunc(lexLemmas(word), func(lemma string) bool {
 			return used(lemma) || slices.ContainsFunc(lexRelated(lemma), func(l lexicon.Link) bool { return used(l.Word) })
 		})
 	}
