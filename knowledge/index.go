@@ -66,7 +66,7 @@ const (
 var (
 	durationRe = regexp.MustCompile(`(?i)\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|few|many|a couple of|nearly|about|almost|more than)\s+(\w+\s+)?(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b|(?i)\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty)-(second|minute|hour|day|week|month|year|decade)\b`)
 	numberRe   = regexp.MustCompile(`(?i)\b(\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozens?)\b`)
-	causeRe    = regexp.MustCompile(`(?i)\b(because|due to|reason|reasons|why|as a result|in order to|so that|amid|since|given that|owing to|after|led to)\b`)
+	causeRe    = regexp.MustCompile(`(?i)\b(because|due to|reason|reasons|why|as a result|in order to|so that|amid|since|given that|owing to|led to|caused|causing|prompted|forced|resulted in|results in|result of)\b`)
 	placeRe    = regexp.MustCompile(`\b(in|at|on|to|from|near|outside|inside)\s+(the\s+)?[A-Z][\p{L}]+`)
 	notPlaceRe = regexp.MustCompile(`^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$`)
 )

@@ -196,8 +196,8 @@ var (
 	durationFirst = toSet(`one two three four five six seven eight nine ten twelve several few many nearly about almost`)
 	durationUnits = toSet(`second seconds minute minutes hour hours day days week weeks month months year years decade decades`)
 	numberWords   = toSet(`one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred hundreds thousand thousands million millions billion dozen dozens`)
-	causeWords    = toSet(`because reason reasons why amid since after`)
-	causePhrases  = [][]string{{"due", "to"}, {"as", "a", "result"}, {"in", "order", "to"}, {"so", "that"}, {"given", "that"}, {"owing", "to"}, {"led", "to"}}
+	causeWords    = toSet(`because reason reasons why amid since caused causing prompted forced`)
+	causePhrases  = [][]string{{"due", "to"}, {"as", "a", "result"}, {"in", "order", "to"}, {"so", "that"}, {"given", "that"}, {"owing", "to"}, {"led", "to"}, {"resulted", "in"}, {"result", "of"}, {"results", "in"}}
 	modalWords    = toSet(`could might may possible possibly likely potential potentially`)
 	placePreps    = toSet(`in at on to from near outside inside`)
 	monthNames    = toSet(`jan january feb february mar march apr april may jun june jul july aug august sep sept september oct october nov november dec december`)
