@@ -428,7 +428,7 @@ var (
 	// the thing "what" asks for.
 	moneyQuestionRe   = regexp.MustCompile(`(?i)\b(cost|costs|costing|spend|spends|spent|spending|pay|pays|paid|worth|price|priced|budget|salary|salaries|fund|funds|funding|funded|money|invest|invested|investment|earn|earns|earned|revenue|fee|fees|fine|fined|charge|charged|raise|raised|dollars)\b`)
 	howManyCurrencyRe = regexp.MustCompile(`(?i)\bhow many (dollars|euros|pounds|yen|cents)\b`)
-	moneyWhatRe       = regexp.MustCompile(`(?i)\bwhat (is|was|were|are|will be)( the| its| his| her| their)?( \w+)? (salary|price|cost|budget|fee|value|worth|pay)\b`)
+	moneyWhatRe       = regexp.MustCompile(`(?i)\bwhat (is|was|were|are|will be)( the| its| his| her| their)?( \w+(?:'s|’s)?)? (salary|price|cost|budget|fee|value|worth|pay)\b`)
 )
 
 func (sn *snapshot) parseQuery(q string, opts AskOptions) query {

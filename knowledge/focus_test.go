@@ -172,6 +172,7 @@ func TestSumsAndWordsAreReadFromGrammar(t *testing.T) {
 		{"How much was he charged?", true, false},
 		{"How much did the tour cost?", true, false},
 		{"How many dollars did the tour cost?", true, false},
+		{"what is nasa's budget for next year", true, false},
 		{"could the two top diplomats have another call soon", false, false},
 		{"when was the phone call", false, false},
 		{"was the meeting called off", false, false},
