@@ -819,12 +819,6 @@ func focusOf(text string, toks []token, terms []qterm) []int {
 	// The question word opens the question or follows a preposition
 	// ("in which city", "for how many years"); after a noun it is a
 	// relative pronoun ("the man who menaced …").
-	// "What did the energy secretary say about oil prices": the speaker
-	// is who, and the thing asked about is what follows "about".
-	if say := slices.IndexFunc(toks, func(t token) bool { _, ok := sayWords[t.Lower]; return ok }); say >= 0 && say+2 < len(toks) && toks[say+1].Lower == "about" {
-		phrase(skipDet(say + 2))
-		return out
-	}
 	w := -1
 	for i, t := range toks {
 		switch t.Lower {
