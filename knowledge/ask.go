@@ -443,6 +443,10 @@ func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
 	lower, odd := strings.ToLower(q), oddFold(q)
 	may := func(subs ...string) bool { return odd || containsAny(lower, subs) }
 	switch {
+	case may("who") && whoRe.MatchString(q) && !howManyRe.MatchString(q):
+		// "Who was the administrator when the report came out" asks for a
+		// person: a "when" or "where" later in it is a clause of its own.
+		qr.kind = qWho
 	case may("how ") && (strings.Contains(lower, "how long ago") || howLongSinceRe.MatchString(q)):
 		qr.kind = qWhen // an age, not a duration: "how long has it been since they met"
 	case may("how ") && howLongRe.MatchString(q):

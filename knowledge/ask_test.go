@@ -878,14 +878,16 @@ func TestAskDeclinesACountNoStoryGives(t *testing.T) {
 }
 
 // TestAskAnswersWhenSomethingIsExpected checks that a question about what
-// was still to come is answered by a later year: "in July 2015" is after
-// the story's date, so the story says when.
+// was still to come is answered by a later month and year: "in July 2015"
+// is after the story's date, so the story says when, and it is the
+// sentence that does.
 func TestAskAnswersWhenSomethingIsExpected(t *testing.T) {
 	a, err := corpusStory(t, "2007-02-28-new-horizons-jupiter-flyby").Ask("When was New Horizons expected to reach the Pluto system after its Jupiter flyby?", knowledge.AskOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Abstained || !slices.ContainsFunc(a.Citations, func(c knowledge.Citation) bool { return c.Paragraph == 3 }) {
-		t.Errorf("answer %q, want one citing ¶3 (July 2015)", a.Text)
+	// "In July 2015" names no day, but a month and year say when.
+	if a.Abstained || len(a.Citations) == 0 || a.Citations[0].Paragraph != 3 {
+		t.Errorf("answer %q, want ¶3 (July 2015) first", a.Text)
 	}
 }

@@ -11,11 +11,7 @@ import (
 // abstention features look for these words in the answer, and the
 // ranking weighs them more.
 func TestFocusIsTheThingAsked(t *testing.T) {
-	lib, err := LoadDefault()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sn := lib.snap.Load()
+	sn := seedSnapshot(t)
 	tests := []struct {
 		q    string
 		want []string
@@ -74,11 +70,7 @@ func join(ws []string) string {
 // as asking for a person and "which town" for a place, as "who" and
 // "where" are, so that the sentence naming one is preferred.
 func TestWhichPersonOrPlaceAsksWhoOrWhere(t *testing.T) {
-	lib, err := LoadDefault()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sn := lib.snap.Load()
+	sn := seedSnapshot(t)
 	for _, tt := range []struct {
 		q    string
 		want queryKind
@@ -158,11 +150,7 @@ func TestNumbersTakeNoNeighbours(t *testing.T) {
 // money in it ("charged"), and "call" asks for someone's words only as a
 // verb ("another call" is a phone call).
 func TestSumsAndWordsAreReadFromGrammar(t *testing.T) {
-	lib, err := LoadDefault()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sn := lib.snap.Load()
+	sn := seedSnapshot(t)
 	for _, tt := range []struct {
 		q            string
 		money, quote bool
@@ -186,4 +174,36 @@ func TestSumsAndWordsAreReadFromGrammar(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAQuestionWordOpensTheQuestion checks that "who" at the start of a
+// question decides its type even when a clause later in it opens with
+// "when" or "where".
+func TestAQuestionWordOpensTheQuestion(t *testing.T) {
+	sn := seedSnapshot(t)
+	for _, tt := range []struct {
+		q    string
+		kind queryKind
+	}{
+		{"Who was the acting administrator when the report came out?", qWho},
+		{"Who was in charge where the summit was held?", qWho},
+		{"When did Rubio and Lavrov speak?", qWhen},
+		{"Who knows how many troops there are?", qHowMany},
+	} {
+		t.Run(tt.q, func(t *testing.T) {
+			if got := sn.parseQuery(tt.q, AskOptions{}).kind; got != tt.kind {
+				t.Errorf("kind = %d, want %d", got, tt.kind)
+			}
+		})
+	}
+}
+
+// seedSnapshot returns the snapshot of the embedded seed story.
+func seedSnapshot(t *testing.T) *snapshot {
+	t.Helper()
+	lib, err := LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lib.snap.Load()
 }
