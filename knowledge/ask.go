@@ -420,10 +420,14 @@ var (
 	howLongSinceRe = regexp.MustCompile(`(?i)\bhow long (?:has it been |had it been |is it |was it |it has been )?since\b`)
 	howLongRe      = regexp.MustCompile(`(?i)^how (long|much time)\b|\bhow long\b|\bfor how long\b`)
 	howManyRe      = regexp.MustCompile(`(?i)\bhow (many|much)\b|\bwhat (number|percentage|share)\b`)
-	whenRe         = regexp.MustCompile(`(?i)^(when|which day)\b|\b(what|which) (day|date|time|week|month|year)\b|\bwhen\b`)
-	whereRe        = regexp.MustCompile(`(?i)^(where|in what (city|country|place)|in which)\b|\bwhere\b|\b(what|which) (city|cities|country|countries|state|states|town|towns|place|places|region|regions|nation|nations|county|counties|location|locations)\b`)
-	whyRe          = regexp.MustCompile(`(?i)^(why|what (caused|led|prompted)|for what reason)\b|\bwhy\b|\breason\b`)
-	whoRe          = regexp.MustCompile(`(?i)^(who|whom|whose)\b`)
+	whenRe         = regexp.MustCompile(`(?i)^(when|which day)\b|\b(what|which) (day|date|time|week|month|year)\b`)
+	whereRe        = regexp.MustCompile(`(?i)^(where|in what (city|country|place)|in which)\b|\b(what|which) (city|cities|country|countries|state|states|town|towns|place|places|region|regions|nation|nations|county|counties|location|locations)\b`)
+	whyRe          = regexp.MustCompile(`(?i)^(why|what (caused|led|prompted)|for what reason)\b|\breason\b`)
+	// whWordRe finds a question's first question word: "when", "where" or
+	// "why" later than another ("who was in charge when …") opens a
+	// clause, not the question.
+	whWordRe = regexp.MustCompile(`(?i)\b(what|which|who|whom|whose|where|when|why|how)\b`)
+	whoRe    = regexp.MustCompile(`(?i)^(who|whom|whose)\b`)
 	// General English words for sums of money, after "how much" or as
 	// the thing "what" asks for.
 	moneyQuestionRe   = regexp.MustCompile(`(?i)\b(cost|costs|costing|spend|spends|spent|spending|pay|pays|paid|worth|price|priced|budget|salary|salaries|fund|funds|funding|funded|money|invest|invested|investment|earn|earns|earned|revenue|fee|fees|fine|fined|charge|charged|raise|raised|dollars)\b`)
@@ -442,11 +446,11 @@ func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
 	// Each pattern runs only when the question holds a word it needs.
 	lower, odd := strings.ToLower(q), oddFold(q)
 	may := func(subs ...string) bool { return odd || containsAny(lower, subs) }
+	firstWh := ""
+	if m := whWordRe.FindString(lower); m != "" {
+		firstWh = strings.ToLower(m)
+	}
 	switch {
-	case may("who") && whoRe.MatchString(q) && !howManyRe.MatchString(q):
-		// "Who was the administrator when the report came out" asks for a
-		// person: a "when" or "where" later in it is a clause of its own.
-		qr.kind = qWho
 	case may("how ") && (strings.Contains(lower, "how long ago") || howLongSinceRe.MatchString(q)):
 		qr.kind = qWhen // an age, not a duration: "how long has it been since they met"
 	case may("how ") && howLongRe.MatchString(q):
@@ -457,11 +461,11 @@ func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
 		qr.kind = qHowLong // "within two weeks": a span answers
 	case may("how ", "what ") && howManyRe.MatchString(q):
 		qr.kind = qHowMany
-	case may("why", "what ", "reason") && whyRe.MatchString(q):
+	case may("why", "what ", "reason") && (whyRe.MatchString(q) || firstWh == "why"):
 		qr.kind = qWhy
-	case may("when", "what ", "which ") && whenRe.MatchString(q):
+	case may("when", "what ", "which ") && (whenRe.MatchString(q) || firstWh == "when"):
 		qr.kind = qWhen
-	case may("where", "what ", "which ") && whereRe.MatchString(q):
+	case may("where", "what ", "which ") && (whereRe.MatchString(q) || firstWh == "where"):
 		qr.kind = qWhere
 	case may("who") && whoRe.MatchString(q):
 		qr.kind = qWho

@@ -176,9 +176,9 @@ func TestSumsAndWordsAreReadFromGrammar(t *testing.T) {
 	}
 }
 
-// TestAQuestionWordOpensTheQuestion checks that "who" at the start of a
-// question decides its type even when a clause later in it opens with
-// "when" or "where".
+// TestAQuestionWordOpensTheQuestion checks that the first question word
+// decides a question's type: a clause later in it that opens with "when",
+// "where" or "why" does not.
 func TestAQuestionWordOpensTheQuestion(t *testing.T) {
 	sn := seedSnapshot(t)
 	for _, tt := range []struct {
@@ -187,6 +187,8 @@ func TestAQuestionWordOpensTheQuestion(t *testing.T) {
 	}{
 		{"Who was the acting administrator when the report came out?", qWho},
 		{"Who was in charge where the summit was held?", qWho},
+		{"Which prison was he in when he wrote the letters?", qOther},
+		{"Who explained why the meeting was called off?", qWho},
 		{"When did Rubio and Lavrov speak?", qWhen},
 		{"Who knows how many troops there are?", qHowMany},
 	} {
