@@ -229,6 +229,11 @@ func (h *Handler) Handle(ctx context.Context, m Message, w ReplyWriter) (err err
 
 // runAsk answers the ask command, a question.
 func (h *Handler) runAsk(ctx context.Context, c call) error {
+	// "Thanks!" and "hi" are manners, not questions: a word in kind, and
+	// nothing for the editors' list of what readers asked.
+	if kind := socialKind(c.arg); kind != notSocial {
+		return c.w.WriteReply(ctx, h.socialReply(kind))
+	}
 	return h.question(ctx, c, true, func(q string) (Reply, error) { return h.answer(ctx, c.msg, q, c.w) })
 }
 
