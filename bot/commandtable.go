@@ -104,7 +104,9 @@ func Commands() []Command {
 			Details: "Any message that names no command is a question too. The answer quotes the stories with ¶ " +
 				"citations, or is an LLM summary checked against them. In a thread the bot answered, a follow-up " +
 				"that leans on what came before (`why?`, `and what did he say next?`, `who said that?`) keeps the " +
-				"earlier questions' context; a question that names its own subject is answered as if asked alone.",
+				"earlier questions' context; a question that names its own subject is answered as if asked alone. " +
+				"Manners get manners: \"thanks!\", \"hi\" or \"ok, got it\" get a word in kind (and \"hi\" what the bot " +
+				"can do), not a paragraph of the story, and do not count as questions for the editors.",
 			Arg: &Arg{Name: "question", Hint: "question", Description: "What do you want to know?", Required: true,
 				MaxLength: 1000},
 			Examples: []string{"why was the Rubio–Lavrov meeting put on hold?"},
