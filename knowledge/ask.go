@@ -503,12 +503,9 @@ func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
 var sayWords = toSet(`say said says tell told quote quoted describe described respond responded responds react
 reacted reply replied`)
 
-// pronounSubjects and sayAdverbs let unquotedSayer see a pronoun as the
-// subject of a verb of saying ("he had said", "she also said").
-var (
-	pronounSubjects = toSet(`he she they it we i you`)
-	sayAdverbs      = toSet(`also not never then first later`)
-)
+// sayAdverbs let unquotedSayer see past an adverb to the subject of a
+// verb of saying ("she also said").
+var sayAdverbs = toSet(`also not never then first later`)
 
 // unquotedSayer returns the full name of the person a question asks the
 // words of ("What did Putin say about …") when the stories mention that
@@ -525,7 +522,7 @@ func (sn *snapshot) unquotedSayer(toks []token) string {
 	// "Did he take back what he had said": the one who said is "he", and
 	// a name earlier in the question is not who spoke.
 	for i := p - 1; i >= 0; i-- {
-		if _, ok := pronounSubjects[toks[i].Lower]; ok {
+		if _, ok := pronouns[toks[i].Lower]; ok {
 			return ""
 		}
 		_, aux := auxWords[toks[i].Lower]

@@ -546,14 +546,22 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 	}
 }
 
+// speakerSlot returns where a "what did X say" question's speaker lies:
+// after its first auxiliary (aux) and before its verb of saying (say); ok
+// is false when there is no word between them.
+func speakerSlot(toks []token) (aux, say int, ok bool) {
+	aux = slices.IndexFunc(toks, func(t token) bool { _, ok := auxWords[t.Lower]; return ok })
+	say = slices.IndexFunc(toks, func(t token) bool { _, ok := sayWords[t.Lower]; return ok })
+	return aux, say, aux >= 0 && say > aux+1
+}
+
 // strangeSpeaker reports whether the words between a question's
 // auxiliary and its verb of saying ("what did zelensky's office say")
 // hold one that no story, no dictionary and not even GloVe's 65,536
 // commonest words know.
 func (sn *snapshot) strangeSpeaker(toks []token) bool {
-	aux := slices.IndexFunc(toks, func(t token) bool { _, ok := auxWords[t.Lower]; return ok })
-	say := slices.IndexFunc(toks, func(t token) bool { _, ok := sayWords[t.Lower]; return ok })
-	if aux < 0 || say <= aux+1 {
+	aux, say, ok := speakerSlot(toks)
+	if !ok {
 		return false
 	}
 	return slices.ContainsFunc(toks[aux+1:say], func(t token) bool {
@@ -567,9 +575,8 @@ func (sn *snapshot) strangeSpeaker(toks []token) bool {
 // uses it, itself or a word WordNet links to it ("spokesman" finds
 // "spokesperson"), or the word before it ("prime minister"), itself.
 func (sn *snapshot) absentRole(toks []token) bool {
-	aux := slices.IndexFunc(toks, func(t token) bool { _, ok := auxWords[t.Lower]; return ok })
-	say := slices.IndexFunc(toks, func(t token) bool { _, ok := sayWords[t.Lower]; return ok })
-	if aux < 0 || say <= aux+1 {
+	aux, say, ok := speakerSlot(toks)
+	if !ok {
 		return false
 	}
 	role := toks[say-1]
