@@ -391,7 +391,7 @@ func (sn *snapshot) quantityNear(qr query, ranked []scored) bool {
 				continue
 			}
 			for k := max(0, j-4); k < j; k++ {
-				if isQuantity(toks[k].Lower) {
+				if isQuantity(toks[k].Lower) || inARow(toks, k) {
 					return true
 				}
 			}
@@ -408,6 +408,19 @@ func isQuantity(w string) bool {
 	}
 	_, ok := numberWords[w]
 	return ok
+}
+
+// inARow reports whether toks[k] is an ordinal that counts a run ("the
+// fourth consecutive year"): it says how many, as a number would.
+func inARow(toks []token, k int) bool {
+	if k+1 >= len(toks) || !isNumberWord(toks[k].Lower) || isQuantity(toks[k].Lower) {
+		return false
+	}
+	switch toks[k+1].Lower {
+	case "consecutive", "straight", "successive", "running":
+		return true
+	}
+	return false
 }
 
 // matchStrength is how well a unit (sentence or paragraph) matches a

@@ -34,7 +34,7 @@ func TestDebugQuery(t *testing.T) {
 		for _, a := range x.alts {
 			alts = append(alts, terms[a.id]+":"+strconv.FormatFloat(a.strength, 'g', 2, 64))
 		}
-		t.Logf("  %-14s idf %.2f w %.2f name %v known %v alts %v", x.lower, x.idf, x.weight, x.name, x.known, alts)
+		t.Logf("  %-14s idf %.2f w %.2f name %v known %v ctx %v alts %v", x.lower, x.idf, x.weight, x.name, x.known, x.ctx, alts)
 	}
 	ranked := sn.rank(qr, "")
 	for _, i := range qr.proper {

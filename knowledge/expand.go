@@ -424,6 +424,11 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 		if (lw == "take" || lw == "took" || lw == "taken" || lw == "takes" || lw == "taking") && i+1 < len(toks) && toks[i+1].Lower == "place" {
 			continue
 		}
+		// "According to NOAA's report" names a source, and "according"
+		// is a preposition there, not a word of the topic.
+		if lw == "according" && i+1 < len(toks) && toks[i+1].Lower == "to" {
+			continue
+		}
 		// "Is going to head" is the future of "head": "going" there is
 		// an auxiliary, not a verb of motion.
 		if lw == "going" && goingToFuture(toks, i) {
@@ -773,7 +778,7 @@ func focusOf(text string, toks []token, terms []qterm) []int {
 			// A plural ends the phrase: a compound's modifier is
 			// singular ("wind turbines"), so in "how many states share
 			// in …" the word after "states" is the verb.
-			if w := toks[j].Lower; noun && !toks[j].Cap && strings.HasSuffix(w, "s") && !slices.Contains(lexLemmas(w), w) && len(lexLemmas(w)) > 0 {
+			if w := toks[j].Lower; noun && !toks[j].Cap && strings.HasSuffix(w, "s") && pluralEnds(toks, j) {
 				break
 			}
 		}
@@ -905,6 +910,26 @@ func focusOf(text string, toks []token, terms []qterm) []int {
 		}
 	}
 	return out
+}
+
+// pluralEnds reports whether toks[j], a word in -s, is a plural that ends
+// a noun phrase. A plural that WordNet also knows as a word of its own
+// ("arms", "years") may be a compound's modifier ("arms dealer"), unless a
+// participle follows it ("how many years running").
+func pluralEnds(toks []token, j int) bool {
+	w := toks[j].Lower
+	lemmas := lexLemmas(w)
+	if !slices.ContainsFunc(lemmas, func(l string) bool { return l != w }) {
+		return false
+	}
+	if !slices.Contains(lemmas, w) {
+		return true
+	}
+	if j+1 >= len(toks) {
+		return false
+	}
+	n := toks[j+1].Lower
+	return lexPOS(n)&lexVerb != 0 && (strings.HasSuffix(n, "ing") || strings.HasSuffix(n, "ed"))
 }
 
 // compoundHead reports whether the question word with index term surface

@@ -1,6 +1,8 @@
 package knowledge
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -21,6 +23,15 @@ func analyse(s *Story, st storyText) {
 		a.paragraph(p, toks[i])
 	}
 	s.Speakers = a.speakerList()
+	// A name's last word the story also writes as a common word, and
+	// never after a title ("the Minnesota Valley Electric Cooperative" …
+	// "rural electric cooperatives"), is an organisation's, not a
+	// surname.
+	for sur := range a.mentions {
+		if a.common[normTerm(sur)] > 0 && !slices.ContainsFunc(slices.Collect(maps.Values(a.titles)), func(t titleRef) bool { return t.Surname == sur }) {
+			delete(a.mentions, sur)
+		}
+	}
 	s.Mentions = a.mentions
 	s.titles = a.titles
 	s.Dates = resolveDates(s, st.runs)
@@ -31,6 +42,7 @@ type analyser struct {
 	speakers map[string]*Speaker // key: speakerKey
 	order    []string
 	mentions map[string]string // surname → fullest name
+	common   map[string]int    // terms of the words the story writes in lower case
 	// titles maps a lower-cased title phrase that precedes a name in the
 	// story ("russian president") to that person.
 	titles map[string]titleRef
@@ -1085,6 +1097,8 @@ func (a *analyser) findMentions(ptoks [][]token) {
 	a.mentions = map[string]string{}
 	a.titles = map[string]titleRef{}
 	alone := map[string]int{}
+	a.common = map[string]int{}
+	common := a.common
 	type cand struct {
 		name, title string
 		titled      bool // a title word stands right before the name
@@ -1095,6 +1109,11 @@ func (a *analyser) findMentions(ptoks [][]token) {
 			continue
 		}
 		toks := ptoks[pi]
+		for _, t := range toks {
+			if !t.Cap {
+				common[t.Term]++
+			}
+		}
 		for i := 0; i < len(toks); {
 			if !toks[i].Cap || isAcronym(toks[i].Word) {
 				i++

@@ -3,6 +3,7 @@ package knowledge
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/storybot/storybot/knowledge/lexicon"
@@ -184,8 +185,12 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 			}
 		}
 	}
+	holders := map[int][]uint32{}
 	for _, ds := range docs {
 		d := sn.docs[ds.doc]
+		if _, ok := holders[d.story]; !ok && qr.kind == qWho && !qr.quote {
+			holders[d.story] = sn.roleHolders(qr, d.story)
+		}
 		paraTerms := d.pix.has
 		if qr.quote && len(speakerTerms) > 0 && slices.ContainsFunc(d.pix.sents, func(sx sentIndex) bool {
 			return sx.sayer != "" && slices.Contains(qr.speakers, sx.sayer)
@@ -225,6 +230,12 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 				feats &^= featPerson
 			}
 			score += cueBonus(qr.kind, feats)
+			// "Which judge": the sentence that names the person the story
+			// titles with the word asked about ("Magistrate Judge Anne Y.
+			// Shields") names the answer.
+			if slices.ContainsFunc(holders[d.story], func(id uint32) bool { return slices.Contains(sx.terms, id) }) {
+				score += rankRole
+			}
 			if qr.kind == qWho && qr.quote && sx.sayer != "" {
 				score += rankCue // "who told CNN …": a sentence that names who spoke
 			}
@@ -311,7 +322,41 @@ var (
 	// span of time or number a when, how-long or how-many question asks
 	// for.
 	rankNoMeasure = 0.9
+	// rankRole is added for a sentence naming a person the story titles
+	// with the word a who-question asks about.
+	rankRole = 0.12
 )
+
+// roleHolders returns the surname terms of the people story si titles
+// with the word a who-question asks about (its focus, or a WordNet stand-in
+// for it), leaving out people the question names.
+func (sn *snapshot) roleHolders(qr query, si int) []uint32 {
+	var out []uint32
+	for _, fi := range qr.focus {
+		for key, tr := range sn.stories[si].titles {
+			id, ok := lookupTerm(normTerm(tr.Surname))
+			if !ok || slices.Contains(out, id) || sn.namedInQuestion(qr, id) {
+				continue
+			}
+			for _, w := range strings.Fields(key) {
+				wid, ok := lookupTerm(normTerm(w))
+				if ok && slices.ContainsFunc(qr.terms[fi].alts, func(a alt) bool { return a.id == wid && !a.vec }) {
+					out = append(out, id)
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// namedInQuestion reports whether term id is one of the question's words
+// or their dictionary stand-ins.
+func (sn *snapshot) namedInQuestion(qr query, id uint32) bool {
+	return slices.ContainsFunc(qr.terms, func(t qterm) bool {
+		return slices.ContainsFunc(t.alts, func(a alt) bool { return a.id == id && !a.vec })
+	})
+}
 
 // namesOtherPerson reports whether a sentence's terms hold the surname of
 // a person the question does not name.
@@ -430,6 +475,13 @@ func (sn *snapshot) leadScore(qr query, d int32, kinds []focusKind) float64 {
 		if d != lead && sn.leadWord(t, sn.docs[d].story) {
 			c = max(c, rankLead*sn.termScore(t, lead, true))
 		}
+		// A lead often gives its story's principal by description
+		// ("the owner of a Helena paving company") and the name only
+		// after: the lead holds the name of a person the story names
+		// in more than one paragraph, as if once.
+		if d == lead && c == 0 && t.name && sn.principal(t, sn.docs[d].story) {
+			c = rankLead * t.weight * t.idf * (bm25K1 + 1) / (1 + sn.docNorm[d])
+		}
 		// The word the question asks about ("which judge") counts more:
 		// the answer names it. (Not inheriting it from the lead was
 		// tried and lost as many questions as it won.)
@@ -460,6 +512,36 @@ func (sn *snapshot) focusKinds(qr query) []focusKind {
 		}
 	}
 	return out
+}
+
+// principal reports whether a question word is the name of a person
+// story names in more than one paragraph.
+func (sn *snapshot) principal(t qterm, story int) bool {
+	id, ok := lookupTerm(t.surface)
+	if !ok {
+		return false
+	}
+	// A first name counts as its surname does ("Gordon" of "Gordon T.
+	// Haskell").
+	for sur, full := range sn.stories[story].Mentions {
+		if sur != t.lower && !slices.Contains(strings.Fields(strings.ToLower(full)), t.lower) {
+			continue
+		}
+		id := id
+		if sid, ok := lookupTerm(normTerm(sur)); ok {
+			id = sid
+		}
+		n := 0
+		for pi := range sn.stories[story].index.paras {
+			if sn.stories[story].index.paras[pi].has(id) {
+				n++
+			}
+		}
+		if n > 1 {
+			return true
+		}
+	}
+	return false
 }
 
 // leadWord reports whether a question word is one by which the question
