@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -186,6 +187,7 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 		}
 	}
 	holders := map[int][]uint32{}
+	storyTerms := map[int][]qterm{}
 	for _, ds := range docs {
 		d := sn.docs[ds.doc]
 		if _, ok := holders[d.story]; !ok && qr.kind == qWho && !qr.quote {
@@ -198,11 +200,16 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 			paraTerms = func(id uint32) bool { return d.pix.has(id) || slices.Contains(speakerTerms, id) }
 		}
 		pc := coverage(qr.terms, paraTerms)
+		st, ok := storyTerms[d.story]
+		if !ok {
+			st = sn.storyWeighted(sentTerms, d.story)
+			storyTerms[d.story] = st
+		}
 		for si, sx := range d.pix.sents {
 			// A sentence whose sayer is the person a "what did X say"
 			// question names speaks of X even when it says "he".
 			bySpeaker := qr.quote && sx.sayer != "" && slices.Contains(qr.speakers, sx.sayer)
-			sc := coverage(sentTerms, func(id uint32) bool {
+			sc := coverage(st, func(id uint32) bool {
 				return slices.Contains(sx.terms, id) || (bySpeaker && slices.Contains(speakerTerms, id))
 			})
 			// The sentence's own BM25 score, with every word once: a
@@ -326,6 +333,37 @@ var (
 	// with the word a who-question asks about.
 	rankRole = 0.12
 )
+
+// storyWeighted returns terms weighed by their rarity within story si
+// rather than in the library. Which sentence of a story answers is a
+// question inside the story: in a library the words by which a question
+// names its story ("Cinder Ridge", "Haskell") are rare and weigh most,
+// yet every sentence of the story is about them. For a library of one
+// story the weights are the same.
+func (sn *snapshot) storyWeighted(terms []qterm, si int) []qterm {
+	if len(sn.stories) == 1 {
+		return terms
+	}
+	paras := sn.stories[si].index.paras
+	n := float64(len(paras))
+	rareS := math.Log(1 + (n+0.5)/0.5)
+	rare := sn.idf(0, false)
+	out := slices.Clone(terms)
+	for i, t := range terms {
+		df := 0.0
+		for pi := range paras {
+			if slices.ContainsFunc(t.alts, func(a alt) bool { return !a.vec && paras[pi].has(a.id) }) {
+				df++
+			}
+		}
+		if df > 0 {
+			out[i].idf = math.Log(1 + (n-df+0.5)/(df+0.5))
+		} else {
+			out[i].idf = t.idf * rareS / rare
+		}
+	}
+	return out
+}
 
 // roleHolders returns the surname terms of the people story si titles
 // with the word a who-question asks about (its focus, or a WordNet stand-in
