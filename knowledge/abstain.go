@@ -372,13 +372,18 @@ func (sn *snapshot) quantityNear(qr query, ranked []scored) bool {
 			focus = append(focus, t)
 		}
 	}
-	if len(focus) == 0 {
+	// "How many" and "what was the vote count" count; "how much" measures.
+	counting := strings.Contains(strings.ToLower(qr.text), "how many") ||
+		qr.kind == qOther && len(qr.focus) > 0 && lexIsFirstlyKindOf(qr.terms[qr.focus[0]].lower, "number")
+	if len(focus) == 0 || !counting {
 		// "How many troops" of stories that never say "troops": no count
 		// of them stands anywhere. ("How much distance" is measured in
 		// miles, which need not say "distance".)
-		if len(qr.focus) > 0 && strings.Contains(strings.ToLower(qr.text), "how many") {
+		if len(qr.focus) > 0 && counting && len(focus) == 0 {
 			return false
 		}
+		// "How much speed": a measure answers it ("9,000 mph"), whose
+		// number stands by its unit, not by the word asked about.
 		return sn.docs[ranked[0].doc].pix.sents[ranked[0].sent].feats&featNumber != 0
 	}
 	return sn.bestParagraphsHave(ranked, func(text string) bool {

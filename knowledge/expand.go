@@ -771,6 +771,9 @@ func focusOf(text string, toks []token, terms []qterm) []int {
 			if j > i && (!noun && pos&(lexAdj|lexAdv) == 0 || participle && pos&lexNoun == 0 && !toks[j].Cap) {
 				break // a verb after the phrase ("which secretary announced")
 			}
+			if head >= 0 && pos == lexAdv && !toks[j].Cap {
+				break // an adverb after a noun opens the verb ("did Haskell personally profit")
+			}
 			if noun {
 				head = j
 			}
@@ -807,6 +810,10 @@ func focusOf(text string, toks []token, terms []qterm) []int {
 	// the subject's phrase is read and the next content word is the verb.
 	verbAfterSubject := func(i int) bool {
 		_, end := nounPhrase(skipDet(i))
+		// "how much did Haskell personally profit": an adverb between.
+		for content(end) && lexPOS(toks[end].Lower) == lexAdv && !toks[end].Cap {
+			end++
+		}
 		if !content(end) || lexPOS(toks[end].Lower)&lexVerb == 0 {
 			return false
 		}
