@@ -402,6 +402,43 @@ var heldOut = []string{
 	"2025-06-12-ambulette-medicaid-fraud-plea",
 }
 
+// TestFreshLibrary scores the six stories written after the method
+// (testdata/fresh) loaded as one library: a check on stories the method
+// was not built on. The floors are today's figures, well below the
+// corpus's, and say how far the method still is from generalising.
+func TestFreshLibrary(t *testing.T) {
+	dir := filepath.Join("testdata", "fresh")
+	lib, err := knowledge.LoadDir(filepath.Join(dir, "stories"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, "stories"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	library := map[string]map[int]string{}
+	for _, e := range entries {
+		if id, ok := strings.CutSuffix(e.Name(), ".txt"); ok {
+			library[id] = scoredParagraphs(t, filepath.Join(dir, "stories", e.Name()))
+		}
+	}
+	qs := readJSONL[evalQuestion](t, filepath.Join(dir, "all.questions.jsonl"))
+	s := scoreLibrary(t, lib, library, qs, nil)
+	t.Logf("fresh library: %s", s)
+	for _, f := range s.failures {
+		t.Logf("  %s", f)
+	}
+	for _, m := range s.notVerbatim {
+		t.Errorf("not verbatim: %s", m)
+	}
+	if got := ratio(s.hit1, s.answerable); got < 0.60 {
+		t.Errorf("hit@1 %.2f, want at least 0.60", got)
+	}
+	if s.falseAbstain > 5 {
+		t.Errorf("%d false abstentions, want at most 5", s.falseAbstain)
+	}
+}
+
 // corpusStoryMinHit1 is the least hit@1 of any corpus story read alone:
 // issue 11's bar, which every story, held out or not, now meets.
 const corpusStoryMinHit1 = 0.70
@@ -492,14 +529,14 @@ func TestCorpus(t *testing.T) {
 		// Issue 11's bar is hit@1 0.85, abstain 0.90, at most 6 false
 		// abstentions; bleve's BM25 reads hit@1 0.62 and never abstains.
 		// The floors are the figures the method reaches today.
-		if got := ratio(s.hit1, s.answerable); got < 0.81 {
-			t.Errorf("hit@1 %.2f, want at least 0.81 (bleve: 0.62)", got)
+		if got := ratio(s.hit1, s.answerable); got < 0.84 {
+			t.Errorf("hit@1 %.2f, want at least 0.84 (bleve: 0.62)", got)
 		}
 		if got := ratio(s.abstain, s.unanswerable); got < 0.70 {
 			t.Errorf("abstain %.2f, want at least 0.70", got)
 		}
-		if s.falseAbstain > 5 {
-			t.Errorf("%d false abstentions, want at most 5", s.falseAbstain)
+		if s.falseAbstain > 4 {
+			t.Errorf("%d false abstentions, want at most 4", s.falseAbstain)
 		}
 	})
 	t.Logf("hit@1 / abstain / false abstentions:\n%s", strings.Join(table, "\n"))
