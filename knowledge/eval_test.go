@@ -135,6 +135,19 @@ func score(t *testing.T, lib *knowledge.Library, storyPath string, qs []evalQues
 	return scoreLibrary(t, lib, map[string]map[int]string{"": scoredParagraphs(t, storyPath)}, qs, qqs)
 }
 
+// report logs a set's figures and its misses, and fails the test for any
+// quotation that is not verbatim.
+func report(t *testing.T, name string, s evalScore) {
+	t.Helper()
+	t.Logf("%s: %s", name, s)
+	for _, f := range s.failures {
+		t.Logf("  %s", f)
+	}
+	for _, m := range s.notVerbatim {
+		t.Errorf("not verbatim: %s", m)
+	}
+}
+
 // scoreLibrary scores questions against several stories at once, as
 // score.py --library does: library maps story ids to their paragraphs,
 // and a citation counts only in the story the question names. A library
@@ -329,13 +342,7 @@ func TestDevSet(t *testing.T) {
 				qqs = readJSONL[evalQuote](t, tt.quotes)
 			}
 			s := score(t, lib, tt.story, qs, qqs)
-			t.Logf("%s: %s", tt.questions, s)
-			for _, f := range s.failures {
-				t.Logf("  %s", f)
-			}
-			for _, m := range s.notVerbatim {
-				t.Errorf("not verbatim: %s", m)
-			}
+			report(t, tt.questions, s)
 			check := func(name string, got, want float64) {
 				if got < want {
 					t.Errorf("%s %.2f, want at least %.2f", name, got, want)
@@ -424,13 +431,7 @@ func TestFreshLibrary(t *testing.T) {
 	}
 	qs := readJSONL[evalQuestion](t, filepath.Join(dir, "all.questions.jsonl"))
 	s := scoreLibrary(t, lib, library, qs, nil)
-	t.Logf("fresh library: %s", s)
-	for _, f := range s.failures {
-		t.Logf("  %s", f)
-	}
-	for _, m := range s.notVerbatim {
-		t.Errorf("not verbatim: %s", m)
-	}
+	report(t, "fresh library", s)
 	if got := ratio(s.hit1, s.answerable); got < 0.60 {
 		t.Errorf("hit@1 %.2f, want at least 0.60", got)
 	}
@@ -491,13 +492,7 @@ func TestCorpus(t *testing.T) {
 			}
 			table = append(table, fmt.Sprintf("| %s%s | %.2f / %.2f / %d | rank %.2f |", id, mark,
 				ratio(s.hit1, s.answerable), ratio(s.abstain, s.unanswerable), s.falseAbstain, ratio(s.rankHit1, s.answerable)))
-			t.Logf("%s: %s", id, s)
-			for _, f := range s.failures {
-				t.Logf("  %s", f)
-			}
-			for _, m := range s.notVerbatim {
-				t.Errorf("not verbatim: %s", m)
-			}
+			report(t, id, s)
 			if got := ratio(s.hit1, s.answerable); got < corpusStoryMinHit1 {
 				t.Errorf("hit@1 %.2f, want at least %.2f", got, corpusStoryMinHit1)
 			}
@@ -519,13 +514,7 @@ func TestCorpus(t *testing.T) {
 		s := scoreLibrary(t, lib, library, qs, nil)
 		table = append(table, fmt.Sprintf("| all twelve as one library | %.2f / %.2f / %d |",
 			ratio(s.hit1, s.answerable), ratio(s.abstain, s.unanswerable), s.falseAbstain))
-		t.Logf("library: %s", s)
-		for _, f := range s.failures {
-			t.Logf("  %s", f)
-		}
-		for _, m := range s.notVerbatim {
-			t.Errorf("not verbatim: %s", m)
-		}
+		report(t, "library", s)
 		// Issue 11's bar is hit@1 0.85, abstain 0.90, at most 6 false
 		// abstentions; bleve's BM25 reads hit@1 0.62 and never abstains.
 		// The floors are the figures the method reaches today.
