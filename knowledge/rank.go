@@ -403,9 +403,7 @@ func (sn *snapshot) namesOtherPerson(qr query, terms []uint32) bool {
 		if _, ok := sn.personTerms[id]; !ok {
 			continue
 		}
-		if !slices.ContainsFunc(qr.terms, func(t qterm) bool {
-			return slices.ContainsFunc(t.alts, func(a alt) bool { return a.id == id && !a.vec })
-		}) {
+		if !sn.namedInQuestion(qr, id) {
 			return true
 		}
 	}
@@ -555,27 +553,34 @@ func (sn *snapshot) focusKinds(qr query) []focusKind {
 // principal reports whether a question word is the name of a person
 // story names in more than one paragraph.
 func (sn *snapshot) principal(t qterm, story int) bool {
-	id, ok := lookupTerm(t.surface)
-	if !ok {
-		return false
-	}
+	paras := sn.stories[story].index.paras
 	// A first name counts as its surname does ("Gordon" of "Gordon T.
 	// Haskell").
 	for sur, full := range sn.stories[story].Mentions {
-		if sur != t.lower && !slices.Contains(strings.Fields(strings.ToLower(full)), t.lower) {
+		if sur != t.lower && !hasWordFold(full, t.lower) {
 			continue
 		}
-		id := id
-		if sid, ok := lookupTerm(normTerm(sur)); ok {
-			id = sid
+		id, ok := lookupTerm(normTerm(sur))
+		if !ok {
+			continue
 		}
 		n := 0
-		for pi := range sn.stories[story].index.paras {
-			if sn.stories[story].index.paras[pi].has(id) {
+		for pi := range paras {
+			if paras[pi].has(id) {
 				n++
 			}
 		}
 		if n > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// hasWordFold reports whether one of the words of s is w, ignoring case.
+func hasWordFold(s, w string) bool {
+	for f := range strings.FieldsSeq(s) {
+		if strings.EqualFold(f, w) {
 			return true
 		}
 	}
