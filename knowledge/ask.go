@@ -579,6 +579,14 @@ func (qr *query) quietSpeakerNames() {
 			for _, t := range qr.toks[i:j] {
 				quiet[t.Term] = true
 			}
+			// "What did Thomas Reinholt of the Ohio Lake Erie Commission
+			// say about …": what stands between the name and the verb of
+			// saying describes the speaker too.
+			if k := slices.IndexFunc(qr.toks[j:], func(t token) bool { _, ok := speechFrame[t.Lower]; return ok }); k > 0 {
+				for _, t := range qr.toks[j : j+k] {
+					quiet[t.Term] = true
+				}
+			}
 		}
 		i = j
 	}
