@@ -410,29 +410,31 @@ type query struct {
 }
 
 var (
-	sayRe = regexp.MustCompile(`(?i)\b(say|said|says|tell|told|quote|quoted|describe|described|call|called|put it|words|statement|claim|respond|response|react)\b`)
+	sayRe = regexp.MustCompile(`\b(say|said|says|tell|told|quote|quoted|describe|described|call|called|put it|words|statement|claim|respond|response|react)\b`)
 	// whNounRe is a question word followed by a noun of its own and an
-	// auxiliary: "what weapon did …", "which agency has …".
-	whNounRe       = regexp.MustCompile(`(?i)^(?:what|which) ([a-z]+) (?:did|does|do|will|would|has|have|had|was|were|is|are|could|can)\b`)
-	nounCallRe     = regexp.MustCompile(`(?i)\b(a|an|the|another|phone|this|that|their|his|her|its|next|first|last|second|one|any|no)\s+calls?\b`)
-	calledOffRe    = regexp.MustCompile(`(?i)\b(call|calls|called|calling) (off|it off)\b`)
-	quoteNounRe    = regexp.MustCompile(`(?i)^(words|message|statement|comment|comments|remarks|reaction|response|quote|quotes|point|argument|warning|claim|promise|pledge|explanation|reason)$`)
-	howLongSinceRe = regexp.MustCompile(`(?i)\bhow long (?:has it been |had it been |is it |was it |it has been )?since\b`)
-	howLongRe      = regexp.MustCompile(`(?i)^how (long|much time)\b|\bhow long\b|\bfor how long\b`)
-	howManyRe      = regexp.MustCompile(`(?i)\bhow (many|much)\b|\bwhat (number|percentage|share)\b`)
-	whenRe         = regexp.MustCompile(`(?i)^(when|which day)\b|\b(what|which) (day|date|time|week|month|year)\b`)
-	whereRe        = regexp.MustCompile(`(?i)^(where|in what (city|country|place)|in which)\b|\b(what|which) (city|cities|country|countries|state|states|town|towns|place|places|region|regions|nation|nations|county|counties|location|locations)\b`)
-	whyRe          = regexp.MustCompile(`(?i)^(why|what (caused|led|prompted)|for what reason)\b|\breason\b`)
+	// auxiliary: "what weapon did …", "which agency has …". These
+	// patterns match a question in lower case: (?i) costs a case fold
+	// at every step.
+	whNounRe       = regexp.MustCompile(`^(?:what|which) ([a-z]+) (?:did|does|do|will|would|has|have|had|was|were|is|are|could|can)\b`)
+	nounCallRe     = regexp.MustCompile(`\b(a|an|the|another|phone|this|that|their|his|her|its|next|first|last|second|one|any|no)\s+calls?\b`)
+	calledOffRe    = regexp.MustCompile(`\b(call|calls|called|calling) (off|it off)\b`)
+	quoteNounRe    = regexp.MustCompile(`^(words|message|statement|comment|comments|remarks|reaction|response|quote|quotes|point|argument|warning|claim|promise|pledge|explanation|reason)$`)
+	howLongSinceRe = regexp.MustCompile(`\bhow long (?:has it been |had it been |is it |was it |it has been )?since\b`)
+	howLongRe      = regexp.MustCompile(`^how (long|much time)\b|\bhow long\b|\bfor how long\b`)
+	howManyRe      = regexp.MustCompile(`\bhow (many|much)\b|\bwhat (number|percentage|share)\b`)
+	whenRe         = regexp.MustCompile(`^(when|which day)\b|\b(what|which) (day|date|time|week|month|year)\b`)
+	whereRe        = regexp.MustCompile(`^(where|in what (city|country|place)|in which)\b|\b(what|which) (city|cities|country|countries|state|states|town|towns|place|places|region|regions|nation|nations|county|counties|location|locations)\b`)
+	whyRe          = regexp.MustCompile(`^(why|what (caused|led|prompted)|for what reason)\b|\breason\b`)
 	// whWordRe finds a question's first question word: "when", "where" or
 	// "why" later than another ("who was in charge when …") opens a
 	// clause, not the question.
-	whWordRe = regexp.MustCompile(`(?i)\b(what|which|who|whom|whose|where|when|why|how)\b`)
-	whoRe    = regexp.MustCompile(`(?i)^(who|whom|whose)\b`)
+	whWordRe = regexp.MustCompile(`\b(what|which|who|whom|whose|where|when|why|how)\b`)
+	whoRe    = regexp.MustCompile(`^(who|whom|whose)\b`)
 	// General English words for sums of money, after "how much" or as
 	// the thing "what" asks for.
-	moneyQuestionRe   = regexp.MustCompile(`(?i)\b(cost|costs|costing|spend|spends|spent|spending|pay|pays|paid|worth|price|priced|budget|salary|salaries|fund|funds|funding|funded|money|invest|invested|investment|earn|earns|earned|revenue|fee|fees|fine|fined|charge|charged|raise|raised|dollars)\b`)
-	howManyCurrencyRe = regexp.MustCompile(`(?i)\bhow many (dollars|euros|pounds|yen|cents)\b`)
-	moneyWhatRe       = regexp.MustCompile(`(?i)\bwhat (is|was|were|are|will be)( the| its| his| her| their)?( \w+(?:'s|’s)?)? (salary|price|cost|budget|fee|value|worth|pay)\b`)
+	moneyQuestionRe   = regexp.MustCompile(`\b(cost|costs|costing|spend|spends|spent|spending|pay|pays|paid|worth|price|priced|budget|salary|salaries|fund|funds|funding|funded|money|invest|invested|investment|earn|earns|earned|revenue|fee|fees|fine|fined|charge|charged|raise|raised|dollars)\b`)
+	howManyCurrencyRe = regexp.MustCompile(`\bhow many (dollars|euros|pounds|yen|cents)\b`)
+	moneyWhatRe       = regexp.MustCompile(`\bwhat (is|was|were|are|will be)( the| its| his| her| their)?( \w+(?:'s|’s)?)? (salary|price|cost|budget|fee|value|worth|pay)\b`)
 )
 
 func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
@@ -451,41 +453,41 @@ func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
 		firstWh = strings.ToLower(m)
 	}
 	switch {
-	case may("how ") && (strings.Contains(lower, "how long ago") || howLongSinceRe.MatchString(q)):
+	case may("how ") && (strings.Contains(lower, "how long ago") || howLongSinceRe.MatchString(lower)):
 		qr.kind = qWhen // an age, not a duration: "how long has it been since they met"
-	case may("how ") && howLongRe.MatchString(q):
+	case may("how ") && howLongRe.MatchString(lower):
 		qr.kind = qHowLong
 	case may("how old", "what age", "how far", "how big", "how large", "how tall", "how high", "how deep", "how fast"):
 		qr.kind = qHowMany // a measure: a number answers
 	case may("how soon"):
 		qr.kind = qHowLong // "within two weeks": a span answers
-	case may("how ", "what ") && howManyRe.MatchString(q):
+	case may("how ", "what ") && howManyRe.MatchString(lower):
 		qr.kind = qHowMany
-	case may("why", "what ", "reason") && (whyRe.MatchString(q) || firstWh == "why"):
+	case may("why", "what ", "reason") && (whyRe.MatchString(lower) || firstWh == "why"):
 		qr.kind = qWhy
-	case may("when", "what ", "which ") && (whenRe.MatchString(q) || firstWh == "when"):
+	case may("when", "what ", "which ") && (whenRe.MatchString(lower) || firstWh == "when"):
 		qr.kind = qWhen
-	case may("where", "what ", "which ") && (whereRe.MatchString(q) || firstWh == "where"):
+	case may("where", "what ", "which ") && (whereRe.MatchString(lower) || firstWh == "where"):
 		qr.kind = qWhere
-	case may("who") && whoRe.MatchString(q):
+	case may("who") && whoRe.MatchString(lower):
 		qr.kind = qWho
 	}
 	// "How many co-conspirators were charged" counts people: only "how
 	// much" asks for a sum, or "how many" of a currency.
-	qr.money = qr.kind == qHowMany && moneyQuestionRe.MatchString(q) && (!strings.Contains(lower, "how many") || howManyCurrencyRe.MatchString(q)) ||
-		may("what ") && moneyWhatRe.MatchString(q)
+	qr.money = qr.kind == qHowMany && moneyQuestionRe.MatchString(lower) && (!strings.Contains(lower, "how many") || howManyCurrencyRe.MatchString(lower)) ||
+		may("what ") && moneyWhatRe.MatchString(lower)
 	qr.age = may("how old", "what age")
 	qr.quote = may("say", "said", "tell", "told", "quot", "describ", "call", "put it", "words", "statement", "claim", "respon", "react") &&
-		sayRe.MatchString(q)
+		sayRe.MatchString(lower)
 	// "Called off" is cancelled, not said, and "another call" is a phone
 	// call, not someone's words.
-	if qr.quote && !sayRe.MatchString(nounCallRe.ReplaceAllString(calledOffRe.ReplaceAllString(q, ""), "")) {
+	if qr.quote && strings.Contains(lower, "call") && !sayRe.MatchString(nounCallRe.ReplaceAllString(calledOffRe.ReplaceAllString(lower, ""), "")) {
 		qr.quote = false
 	}
 	// "What weapon did he say he would use" asks for a thing he named,
 	// not for his words: a question word with a noun of its own asks for
 	// that noun.
-	if m := whNounRe.FindStringSubmatch(q); m != nil && qr.quote && !strings.HasSuffix(strings.ToLower(m[1]), "ly") &&
+	if m := whNounRe.FindStringSubmatch(lower); m != nil && qr.quote && !strings.HasSuffix(m[1], "ly") &&
 		!sayRe.MatchString(m[1]) && !quoteNounRe.MatchString(m[1]) {
 		qr.quote = false
 	}

@@ -51,6 +51,31 @@ func TestDebugQuery(t *testing.T) {
 	}
 	e := sn.explain(qr, ranked, AskOptions{})
 	t.Logf("features %v decline %.2f", e.Features, e.Decline)
+	// STORYBOT_P=N breaks down paragraph ¶N's score by question word: its
+	// own BM25 contribution and what it inherits from the lead.
+	if n, err := strconv.Atoi(os.Getenv("STORYBOT_P")); err == nil && len(ranked) > 0 {
+		si := sn.docs[ranked[0].doc].story
+		for d := range sn.docs {
+			if sn.docs[d].story != si || sn.stories[si].Paragraphs[sn.docs[d].pix.para].N != n {
+				continue
+			}
+			lead := sn.leadDoc[si]
+			t.Logf("¶%d leadScore %.2f", n, sn.leadScore(qr, int32(d), sn.focusKinds(qr), sn.leadInheritance(nil, qr, si)))
+			for _, x := range qr.terms {
+				own := sn.termScore(x, int32(d), false)
+				inh := 0.0
+				if int32(d) != lead && sn.leadWord(x, si) {
+					inh = rankLead * sn.termScore(x, lead, true)
+				}
+				t.Logf("  %-14s own %.2f lead %.2f leadWord %v", x.lower, own, inh, sn.leadWord(x, si))
+			}
+		}
+	}
+	for _, r := range ranked {
+		if c := sn.citation(r); os.Getenv("STORYBOT_P") == strconv.Itoa(c.Paragraph) {
+			t.Logf("  ¶%d sentence %.3f sc %.2f pc %.2f bm25 %.2f %.70s", c.Paragraph, r.score, r.sentCov, r.paraCov, r.bm25, c.Quote)
+		}
+	}
 }
 
 // TestDebugMisses prints, for each corpus training question, the question

@@ -30,6 +30,13 @@ type accumulator struct {
 	// the term and its stand-ins, and bestTouched its set slots.
 	best        []float64
 	bestTouched []int32
+	// inherit holds leadInheritance for the stories of inheritStory,
+	// len(query terms) values each; inPara and inParaAlts hold one
+	// paragraph's presentAlts.
+	inherit      []float64
+	inheritStory []int
+	inPara       []qterm
+	inParaAlts   []alt
 }
 
 var accPool = sync.Pool{New: func() any { return &accumulator{} }}
@@ -126,8 +133,17 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 	// paragraph holding the words that are not the topic wins.
 	if rankLead > 0 {
 		kinds := sn.focusKinds(qr)
+		nt := len(qr.terms)
+		acc.inherit, acc.inheritStory = acc.inherit[:0], acc.inheritStory[:0]
 		for i := range docs {
-			docs[i].score = sn.leadScore(qr, docs[i].doc, kinds)
+			si := sn.docs[docs[i].doc].story
+			k := slices.Index(acc.inheritStory, si)
+			if k < 0 {
+				k = len(acc.inheritStory)
+				acc.inheritStory = append(acc.inheritStory, si)
+				acc.inherit = sn.leadInheritance(acc.inherit, qr, si)
+			}
+			docs[i].score = sn.leadScore(qr, docs[i].doc, kinds, acc.inherit[k*nt:(k+1)*nt])
 		}
 		slices.SortStableFunc(docs, func(a, b docScore) int {
 			if better(a, b) {
@@ -205,18 +221,26 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 			st = sn.storyWeighted(sentTerms, d.story)
 			storyTerms[d.story] = st
 		}
+		// A sentence holds only what its paragraph holds: the stand-ins
+		// the paragraph lacks need not be looked for in each sentence.
+		acc.inPara, acc.inParaAlts = presentAlts(acc.inPara, acc.inParaAlts, st, paraTerms)
+		inPara := acc.inPara
 		for si, sx := range d.pix.sents {
 			// A sentence whose sayer is the person a "what did X say"
 			// question names speaks of X even when it says "he".
 			bySpeaker := qr.quote && sx.sayer != "" && slices.Contains(qr.speakers, sx.sayer)
-			sc := coverage(st, func(id uint32) bool {
+			sc := coverage(inPara, func(id uint32) bool {
 				return slices.Contains(sx.terms, id) || (bySpeaker && slices.Contains(speakerTerms, id))
 			})
 			// The sentence's own BM25 score, with every word once: a
 			// short sentence that holds the question's rarer words beats a
-			// long lead sentence that restates the story's topic.
+			// long lead sentence that restates the story's topic. (Only
+			// worked out when it weighs.)
 			sb := 0.0
 			for _, t := range qr.terms {
+				if rankSentBM25 == 0 {
+					break
+				}
 				best := 0.0
 				for _, a := range t.alts {
 					if a.strength*sn.idf(a.id, true) > best && (slices.Contains(sx.terms, a.id) || bySpeaker && slices.Contains(speakerTerms, a.id)) {
@@ -410,6 +434,32 @@ func (sn *snapshot) namesOtherPerson(qr query, terms []uint32) bool {
 	return false
 }
 
+// presentAlts returns terms with only the stand-ins has holds, in dst
+// and buf's storage (grown as needed): coverage over it is coverage over
+// terms for any has' that holds no more than has.
+func presentAlts(dst []qterm, buf []alt, terms []qterm, has func(uint32) bool) ([]qterm, []alt) {
+	n := 0
+	for _, t := range terms {
+		n += len(t.alts)
+	}
+	if cap(buf) < n {
+		buf = make([]alt, n)
+	}
+	buf = buf[:0]
+	dst = dst[:0]
+	for _, t := range terms {
+		start := len(buf)
+		for _, a := range t.alts {
+			if has(a.id) {
+				buf = append(buf, a)
+			}
+		}
+		t.alts = buf[start:len(buf):len(buf)]
+		dst = append(dst, t)
+	}
+	return dst, buf
+}
+
 // coverage is the share of the query's weight that a unit (sentence or
 // paragraph) contains, counting a stand-in word at its strength.
 func coverage(terms []qterm, has func(uint32) bool) float64 {
@@ -495,9 +545,25 @@ func (sn *snapshot) termScore(t qterm, d int32, exactOnly bool) float64 {
 	return best
 }
 
+// leadInheritance appends to dst, for each question word, what a paragraph of
+// story si other than its lead inherits from the lead: rankLead of the
+// lead's exact score for a word that names the story (leadWord), else
+// nothing. It is the same for every paragraph of the story.
+func (sn *snapshot) leadInheritance(dst []float64, qr query, si int) []float64 {
+	lead := sn.leadDoc[si]
+	for _, t := range qr.terms {
+		c := 0.0
+		if sn.leadWord(t, si) {
+			c = rankLead * sn.termScore(t, lead, true)
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
 // leadScore is paragraph d's BM25 score with the words its story's lead
-// matches inherited at rankLead of their weight there.
-func (sn *snapshot) leadScore(qr query, d int32, kinds []focusKind) float64 {
+// matches inherited as inherit (leadInheritance) says.
+func (sn *snapshot) leadScore(qr query, d int32, kinds []focusKind, inherit []float64) float64 {
 	lead := sn.leadDoc[sn.docs[d].story]
 	total := 0.0
 	for i, t := range qr.terms {
@@ -508,8 +574,8 @@ func (sn *snapshot) leadScore(qr query, d int32, kinds []focusKind) float64 {
 			kinds[k].class.AmongKinds(sn.paraKinds(d)) {
 			c = kindStrength * t.weight * sn.idf(0, false) * (bm25K1 + 1) / (1 + sn.docNorm[d])
 		}
-		if d != lead && sn.leadWord(t, sn.docs[d].story) {
-			c = max(c, rankLead*sn.termScore(t, lead, true))
+		if d != lead {
+			c = max(c, inherit[i])
 		}
 		// A lead often gives its story's principal by description
 		// ("the owner of a Helena paving company") and the name only
