@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/storybot/storybot/knowledge/lexicon"
 )
@@ -468,6 +469,10 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 			qr.proper = append(qr.proper, i)
 		}
 		qt.alts = append(qt.alts, sn.expansions(lw, t.Term, qt.name || isCalendarWord(t.Word))...)
+		// "NHC" for a story that writes "National Hurricane Center" only.
+		if !qt.known && w == 1 && isCapsWord(t.Word) {
+			qt.alts = append(qt.alts, sn.acronymAlts(lw)...)
+		}
 		if !qt.name {
 			if ph := sn.phrasalAlts(toks, i); len(ph) > 0 {
 				// "called off" is not "called": the head word alone
@@ -711,6 +716,8 @@ var (
 	auxWords = toSet(`did does do will would is was are were could can can't cannot should has have had might may must shall
 won't wouldn't isn't wasn't aren't weren't didn't doesn't don't hasn't haven't`)
 	npSkip = toSet(`the a an this that these those his her its their our my your any some`)
+	// countModifiers stand between "how many" and the thing counted.
+	countModifiers = map[string]bool{"more": true, "fewer": true, "less": true, "further": true, "other": true}
 	// modalAux are the auxiliaries a verb follows at once when "who" is
 	// its subject ("who will lead"), unlike do-support ("who did he
 	// succeed", where "who" is the object).
@@ -878,9 +885,14 @@ func focusOf(text string, toks []token, terms []qterm) []int {
 		if next < len(toks) {
 			switch toks[next].Lower {
 			case "many", "much":
+				// "how many more troops": a comparative counts the noun
+				// after it.
+				for next+2 < len(toks) && countModifiers[toks[next+1].Lower] {
+					next++
+				}
 				if next+1 < len(toks) && toks[next+1].Lower == "of" { // "how many of the fish populations"
 					phrase(skipDet(next + 2))
-				} else if content(next + 1) {
+				} else if content(next+1) || next+1 < len(toks) && toks[next+1].Cap && !isAux(next+1) {
 					phrase(next + 1)
 				} else if !isAux(next+1) || !verbAfterSubject(next+2) {
 					lastContent()
@@ -917,6 +929,104 @@ func focusOf(text string, toks []token, terms []qterm) []int {
 		}
 	}
 	return out
+}
+
+// isCapsWord reports whether w is written in capitals, as an acronym is
+// ("NHC", "CENTCOM"): two letters or more, none of them lower-case.
+func isCapsWord(w string) bool {
+	n := 0
+	for _, r := range w {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+// acronymAlts returns the words of the names the stories write out that
+// an acronym in lower case stands for, as stand-ins: "nhc" for "National
+// Hurricane Center", "centcom" for "Central Command", "doe" for
+// "Department of Energy". A reader names an agency by its acronym when
+// the story spells it out, and the other way round.
+func (sn *snapshot) acronymAlts(lower string) []alt {
+	key := "\x01" + lower
+	if v, ok := sn.expandCache.Load(key); ok {
+		return v.([]alt)
+	}
+	var out []alt
+	for si := range sn.stories {
+		for name := range strings.Lines(sn.stories[si].index.names) {
+			words := strings.Fields(name)
+			for start := range words {
+				n := acronymOf(lower, words[start:])
+				if n == 0 {
+					continue
+				}
+				for _, w := range words[start : start+n] {
+					if nameJoiners[w] {
+						continue
+					}
+					id, ok := lookupTerm(normTerm(w))
+					if ok && !slices.ContainsFunc(out, func(a alt) bool { return a.id == id }) {
+						out = append(out, alt{id: id, strength: acronymStrength})
+					}
+				}
+			}
+		}
+	}
+	if sn.cached.Add(1) <= maxCached {
+		sn.expandCache.Store(key, out)
+	}
+	return out
+}
+
+// acronymStrength is how well a word of the name an acronym stands for
+// stands in for it.
+const acronymStrength = 0.8
+
+// acronymOf reports how many of words, from the first, the acronym a
+// spells: each of two or more capitalised words gives it a beginning of
+// itself ("cent" + "com"), or its initial, and a small word inside the
+// name its initial or nothing ("department of energy" is "doe" and
+// "de"). The name must start with a word that is not a small one.
+func acronymOf(a string, words []string) int {
+	if len(words) < 2 || nameJoiners[words[0]] || len(a) < 2 {
+		return 0
+	}
+	var match func(a string, k, content int) int
+	match = func(a string, k, content int) int {
+		if a == "" {
+			if content >= 2 && !nameJoiners[words[k-1]] {
+				return k
+			}
+			return 0
+		}
+		if k == len(words) {
+			return 0
+		}
+		w := words[k]
+		if nameJoiners[w] {
+			if r := match(a, k+1, content); r > 0 {
+				return r
+			}
+			if a[0] == w[0] {
+				return match(a[1:], k+1, content)
+			}
+			return 0
+		}
+		for l := min(len(w), len(a)); l >= 1; l-- {
+			if a[:l] == w[:l] {
+				if r := match(a[l:], k+1, content+1); r > 0 {
+					return r
+				}
+			}
+		}
+		return 0
+	}
+	return match(a, 0, 0)
 }
 
 // pluralEnds reports whether toks[j], a word in -s, is a plural that ends

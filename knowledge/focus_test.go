@@ -1,7 +1,9 @@
 package knowledge
 
 import (
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -39,7 +41,8 @@ func TestFocusIsTheThingAsked(t *testing.T) {
 		{"How old was he?", nil},
 		{"How many states share in the money?", []string{"states"}},
 		{"What kinds of work will the grants pay for?", []string{"work"}},
-		{"Which arms dealer sold the rifle?", []string{"dealer"}}, // "arms" is a lemma of its own, not only a plural
+		{"Which arms dealer sold the rifle?", []string{"dealer"}},                  // "arms" is a lemma of its own, not only a plural
+		{"How many more U.S. troops is the Pentagon sending?", []string{"troops"}}, // a comparative counts the noun after it
 	}
 	for _, tt := range tests {
 		t.Run(tt.q+" asks about "+join(tt.want), func(t *testing.T) {
@@ -208,4 +211,48 @@ func seedSnapshot(t *testing.T) *snapshot {
 		t.Fatal(err)
 	}
 	return lib.snap.Load()
+}
+
+// TestAcronymsSpellNames checks that an acronym is read as the name a
+// story writes out, from initials or beginnings of its words.
+func TestAcronymsSpellNames(t *testing.T) {
+	tests := []struct {
+		acronym, name string
+		want          int // words of the name it spells, 0 for none
+	}{
+		{"nhc", "national hurricane center", 3},
+		{"noaa", "national oceanic and atmospheric administration", 5},
+		{"doe", "department of energy", 3},
+		{"de", "department of energy", 3},
+		{"centcom", "central command area", 2},
+		{"epa", "environmental protection agency", 3},
+		{"nasa", "national hurricane center", 0},
+		{"nh", "national", 0},                       // one word is no acronym
+		{"of", "of the people", 0},                  // nor does a name start with a small word
+		{"nhco", "national hurricane center of", 0}, // nor end with one
+	}
+	for _, tt := range tests {
+		t.Run(tt.acronym+" for "+tt.name, func(t *testing.T) {
+			if got := acronymOf(tt.acronym, strings.Fields(tt.name)); got != tt.want {
+				t.Errorf("acronymOf = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestAnAcronymFindsTheNameItStandsFor checks that a question naming an
+// agency by an acronym the story never uses is answered from the
+// paragraph that spells it out, not declined for an unknown name.
+func TestAnAcronymFindsTheNameItStandsFor(t *testing.T) {
+	lib, err := LoadDir(filepath.Join("testdata", "corpus", "stories"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := lib.Ask("Where will the 300 additional troops headed to CENTCOM deploy from?", AskOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Abstained || len(a.Citations) == 0 || a.Citations[0].Story != "2023-10-31-pentagon-300-troops-centcom" || a.Citations[0].Paragraph != 1 {
+		t.Errorf("got %+v, want the Pentagon story's ¶1", a.Citations)
+	}
 }

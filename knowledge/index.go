@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"bytes"
 	"math"
 	"regexp"
 	"slices"
@@ -81,6 +82,12 @@ type storyIndex struct {
 	// words are the distinct lower-case alphabetic words of the content
 	// paragraphs, the vocabulary a misspelt question word is corrected to.
 	words []string
+	// names are the distinct runs of two or more capitalised words of the
+	// content paragraphs, lower-case, with the small words inside them
+	// ("national oceanic and atmospheric administration"), each ended by
+	// a newline: what an acronym in a question may stand for. One string
+	// per story keeps a library's allocations down.
+	names string
 }
 
 type paraIndex struct {
@@ -153,6 +160,7 @@ func indexStory(s *Story, st storyText) *storyIndex {
 	pairs := map[[2]string]int{}
 	tf := map[uint32]uint16{}
 	seenWord := map[string]bool{}
+	names := []byte{'\n'}
 	for pi := range s.Paragraphs {
 		p := &s.Paragraphs[pi]
 		if p.Kind != KindContent {
@@ -196,6 +204,7 @@ func indexStory(s *Story, st storyText) *storyIndex {
 					six.terms = append(six.terms, id)
 				}
 			}
+			names = appendNames(names, toks, p.Text)
 			six.feats = sentenceFeatures(s, p, si, text, toks, runs)
 			six.speaker, six.sayer = sentenceSpeaker(s, p, sp)
 			if six.speaker != "" {
@@ -214,8 +223,54 @@ func indexStory(s *Story, st storyText) *storyIndex {
 		}
 		ix.paras = append(ix.paras, pix)
 	}
+	ix.names = string(names[1:])
 	return ix
 }
+
+// appendNames appends to names, newline-separated names after a
+// newline, the runs of two or more capitalised words in toks, tokens of
+// text, that it lacks: words joined by a space or a hyphen, with "of",
+// "and", "for", "the" and "on" inside a run ("Department of Energy").
+func appendNames(names []byte, toks []token, text string) []byte {
+	for i := 0; i < len(toks); {
+		if !toks[i].Cap || len(toks[i].Lower) < 2 {
+			i++
+			continue
+		}
+		j, caps := i+1, 1
+		for j < len(toks) && toks[j-1].End < len(text) && strings.ContainsRune(" -", rune(text[toks[j-1].End])) {
+			if toks[j].Cap {
+				caps++
+				j++
+				continue
+			}
+			if nameJoiners[toks[j].Lower] && j+1 < len(toks) && toks[j+1].Cap {
+				j++
+				continue
+			}
+			break
+		}
+		if caps >= 2 && caps <= 8 {
+			var buf [130]byte
+			b := append(buf[:0], '\n')
+			for k := i; k < j; k++ {
+				if k > i {
+					b = append(b, ' ')
+				}
+				b = append(b, toks[k].Lower...)
+			}
+			b = append(b, '\n')
+			if !bytes.Contains(names, b) {
+				names = append(names, b[1:]...)
+			}
+		}
+		i = j
+	}
+	return names
+}
+
+// nameJoiners are the small words inside a name.
+var nameJoiners = map[string]bool{"of": true, "and": true, "for": true, "the": true, "on": true}
 
 func sentenceFeatures(s *Story, p *Paragraph, si int, text string, toks []token, runs []wrun) sentFeature {
 	var f sentFeature
