@@ -519,11 +519,13 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 		qr.focus = focusOf(text, toks, qr.terms)
 		// "Which judge", "which town": the answer is a person or a
 		// place, as for "who" and "where".
-		if qr.kind == qOther && len(qr.focus) > 0 && !qr.quote && !compoundHead(toks, qr.terms[qr.focus[0]].surface) {
-			switch w := qr.terms[qr.focus[0]].lower; {
-			case lexIsFirstlyKindOf(w, "person"):
+		// A noun before a person is still a person ("which commerce
+		// secretary"); a "social media site" is no place.
+		if qr.kind == qOther && len(qr.focus) > 0 && !qr.quote {
+			switch f := qr.terms[qr.focus[0]]; {
+			case lexIsFirstlyKindOf(f.lower, "person"):
 				qr.kind = qWho
-			case lexIsFirstlyKindOf(w, "location"):
+			case lexIsFirstlyKindOf(f.lower, "location") && !compoundHead(toks, f.surface):
 				qr.kind = qWhere
 			}
 		}

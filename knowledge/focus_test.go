@@ -80,6 +80,7 @@ func TestWhichPersonOrPlaceAsksWhoOrWhere(t *testing.T) {
 	}{
 		{"Which federal judge sentenced him?", qWho},
 		{"Which prosecutor handled the case?", qWho},
+		{"which commerce secretary praised him?", qWho}, // a noun before a person is still a person
 		{"Which Texas towns did the tour visit?", qWhere},
 		{"What rocket launched the spacecraft?", qOther},
 		{"What social media site did Trump post on?", qOther}, // a site, but not a place
