@@ -570,7 +570,9 @@ func (qr *query) quietSpeakerNames() {
 	quiet := map[string]bool{}
 	for i := 0; i < len(qr.toks); {
 		j := i
-		for j < len(qr.toks) && qr.toks[j].Cap && i > 0 {
+		// A name typed in lower case is a run of its own ("what did
+		// peskov tell journalists").
+		for j < len(qr.toks) && (qr.toks[j].Cap && i > 0 || inName(qr.toks[j])) {
 			j++
 		}
 		if j == i {
