@@ -137,6 +137,16 @@ func (sn *snapshot) expand(lower, term string, name bool) []alt {
 		}
 	}
 	out = capAlts(out, maxWordNetAlts)
+	// The word in the stories' other forms: the index keeps stems, which
+	// do not join "fast" and "fastest", "go" and "went", "child" and
+	// "children".
+	if !name {
+		for _, lemma := range lexLemmas(lower) {
+			for _, f := range lexInflections(lemma) {
+				add(f, 1, false)
+			}
+		}
+	}
 	nwn := len(out)
 	if !name && !isDigits(lower) && !isNumberWord(lower) {
 		neighbours := func(w string, scale float64) {

@@ -257,3 +257,36 @@ func TestAnAcronymFindsTheNameItStandsFor(t *testing.T) {
 		t.Errorf("got %+v, want the Pentagon story's ¶1", a.Citations)
 	}
 }
+
+// TestAWordFindsItsOtherForms checks that a question word matches the
+// forms of it a story uses that a stemmer does not join to it: "fast"
+// finds "fastest" ("the fastest spacecraft ever launched") and "large"
+// "largest".
+func TestAWordFindsItsOtherForms(t *testing.T) {
+	lib, err := LoadDir(filepath.Join("testdata", "corpus", "stories"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sn := lib.snap.Load()
+	for _, tt := range []struct{ word, form string }{
+		{"fast", "fastest"},
+		{"large", "largest"},
+	} {
+		t.Run(tt.word+" finds "+tt.form, func(t *testing.T) {
+			if normTerm(tt.word) == normTerm(tt.form) {
+				t.Fatalf("%q and %q share a stem; the test needs forms the stemmer keeps apart", tt.word, tt.form)
+			}
+			qr := sn.parseQuery("how "+tt.word+" was it", AskOptions{})
+			id, ok := lookupTerm(normTerm(tt.form))
+			if !ok {
+				t.Fatalf("no term for %q", tt.form)
+			}
+			for _, x := range qr.terms {
+				if x.lower == tt.word && slices.ContainsFunc(x.alts, func(a alt) bool { return a.id == id && a.strength >= 1 }) {
+					return
+				}
+			}
+			t.Errorf("%q has no stand-in %q", tt.word, tt.form)
+		})
+	}
+}

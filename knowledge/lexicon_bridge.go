@@ -10,6 +10,7 @@ import (
 var (
 	lexLemmas          = lexicon.LemmasOf
 	lexRelated         = lexicon.Related
+	lexInflections     = lexicon.Inflections
 	lexSimilar         = lexicon.Similar
 	lexRank            = lexicon.Rank
 	lexInWordNet       = lexicon.InWordNet

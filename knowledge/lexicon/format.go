@@ -43,6 +43,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Parts of speech as bits, as the generator writes them.
@@ -71,6 +72,9 @@ type lexicon struct {
 	excForm []uint32 // irregular forms, sorted; excPos/excBase in step
 	excPos  []uint8
 	excBase []uint32
+	// rev is the exception lists read backwards (irregularForms).
+	revOnce sync.Once
+	rev     map[uint32][]uint32
 	linkOff []uint32 // links of id are linkTo/linkW[linkOff[id]:linkOff[id+1]]
 	linkTo  []uint32
 	linkW   []uint8

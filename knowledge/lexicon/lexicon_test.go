@@ -103,6 +103,38 @@ func TestLemmasOf(t *testing.T) {
 	}
 }
 
+// TestInflections checks that a lemma's forms come back: the irregular
+// ones from the exception lists read backwards, the regular ones by
+// morphy's rules reversed, and none that add a vowel to a final e.
+func TestInflections(t *testing.T) {
+	for _, c := range []struct {
+		lemma     string
+		want, not []string
+	}{
+		{"fast", []string{"faster", "fastest"}, nil},
+		{"go", []string{"went", "gone", "goes", "going"}, nil},
+		{"child", []string{"children"}, nil},
+		{"swing", []string{"swung", "swinging"}, nil},
+		{"postpone", []string{"postponed", "postponing", "postpones"}, []string{"postponeed", "postponeing"}},
+		{"pass", []string{"passes", "passed"}, []string{"passs"}},
+		{"xyzzy", nil, nil},
+	} {
+		t.Run(c.lemma, func(t *testing.T) {
+			got := Inflections(c.lemma)
+			for _, w := range c.want {
+				if !slices.Contains(got, w) {
+					t.Errorf("Inflections(%q) = %v, want %q among them", c.lemma, got, w)
+				}
+			}
+			for _, w := range c.not {
+				if slices.Contains(got, w) {
+					t.Errorf("Inflections(%q) = %v, want no %q", c.lemma, got, w)
+				}
+			}
+		})
+	}
+}
+
 func TestInWordNet(t *testing.T) {
 	for _, c := range []struct {
 		word string

@@ -1,6 +1,9 @@
 package lexicon
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // rule is one of WordNet's morphy detachment rules: a word ending in suffix
 // may be an inflection of the word with that suffix replaced by ending.
@@ -200,4 +203,71 @@ func PartsOfSpeech(word string) POS {
 		}
 	}
 	return out
+}
+
+// Inflections returns the inflected forms of a lemma: its irregular ones
+// from WordNet's exception lists (go → went, gone; child → children;
+// swing → swung) and the regular ones morphy's rules would take back to
+// it, for each part of speech the lemma has (fast → faster, fastest;
+// meeting → meetings; postpone → postponed, postponing). A regular form
+// is made whether or not English uses it ("goed"): the caller keeps the
+// ones a text has. An index of stems finds "fastest" from "fast" no more
+// than Lemma finds "fast" from "fastest" for a question.
+func Inflections(lemma string) []string {
+	lx := get()
+	if lx == nil {
+		return nil
+	}
+	id, ok := lx.lookup(lemma)
+	if !ok || lx.pos[id] == 0 {
+		return nil
+	}
+	var out []string
+	add := func(f string) {
+		if f != lemma && !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	rev := lx.irregularForms()
+	for _, f := range rev[id] {
+		add(lx.word(f))
+	}
+	bits := lx.pos[id]
+	for _, p := range posOrder {
+		if bits&p.bit == 0 {
+			continue
+		}
+		for _, r := range p.rules {
+			stem, ok := strings.CutSuffix(lemma, r.ending)
+			if !ok || r.ending == "" && r.suffix == "es" && !strings.HasSuffix(lemma, "s") && !strings.HasSuffix(lemma, "x") &&
+				!strings.HasSuffix(lemma, "z") && !strings.HasSuffix(lemma, "ch") && !strings.HasSuffix(lemma, "sh") && !strings.HasSuffix(lemma, "o") {
+				continue // "es" follows a sibilant or an o ("passes", "goes"), not "meetinges"
+			}
+			if r.suffix == "ies" && (r.ending != "y" || len(stem) == 0) {
+				continue
+			}
+			sibilant := strings.HasSuffix(lemma, "s") || strings.HasSuffix(lemma, "x") || strings.HasSuffix(lemma, "z") ||
+				strings.HasSuffix(lemma, "ch") || strings.HasSuffix(lemma, "sh")
+			if r.ending == "" && (strings.HasSuffix(lemma, "e") && strings.ContainsAny(r.suffix[:1], "ei") || r.suffix == "s" && sibilant) {
+				continue // "postponed", not "postponeed"; "passes", not "passs"
+			}
+			add(stem + r.suffix)
+		}
+	}
+	return out
+}
+
+// irregularForms maps a lemma's id to the ids of its irregular forms,
+// the exception lists read backwards, built on first use.
+func (lx *lexicon) irregularForms() map[uint32][]uint32 {
+	lx.revOnce.Do(func() {
+		lx.rev = make(map[uint32][]uint32, len(lx.excForm))
+		for i, f := range lx.excForm {
+			b := lx.excBase[i]
+			if !slices.Contains(lx.rev[b], f) {
+				lx.rev[b] = append(lx.rev[b], f)
+			}
+		}
+	})
+	return lx.rev
 }
