@@ -971,6 +971,10 @@ func (sn *snapshot) acronymAlts(lower string) []alt {
 	var out []alt
 	for si := range sn.stories {
 		for name := range strings.Lines(sn.stories[si].index.names) {
+			// Most names have no word starting as the acronym does.
+			if name[0] != lower[0] && !strings.Contains(name, " "+lower[:1]) {
+				continue
+			}
 			words := strings.Fields(name)
 			for start := range words {
 				n := acronymOf(lower, words[start:])
