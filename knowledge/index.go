@@ -227,6 +227,10 @@ func indexStory(s *Story, st storyText) *storyIndex {
 	return ix
 }
 
+// placeDatelineRe is a release's place dateline: "LAUREL, Md. - ",
+// "HELENA – ", "OREGON, Ohio — ". It says where the story happens.
+var placeDatelineRe = regexp.MustCompile(`^[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)*)? *[–—-] `)
+
 // appendNames appends to names, newline-separated names after a
 // newline, the runs of two or more capitalised words in toks, tokens of
 // text, that it lacks: words joined by a space or a hyphen, with "of",
@@ -335,7 +339,7 @@ func sentenceFeatures(s *Story, p *Paragraph, si int, text string, toks []token,
 			f |= featCause
 		}
 	}
-	if hasPlace(text, runs) {
+	if hasPlace(text, runs) || si == 0 && placeDatelineRe.MatchString(text) {
 		f |= featPlace
 	}
 	for _, t := range toks {

@@ -155,3 +155,26 @@ func FuzzPrefilters(f *testing.F) {
 		}
 	})
 }
+
+// TestPlaceDatelinesSayWhere checks that a release's place dateline is
+// read as naming a place, and that an opening in capitals that is not
+// one is not.
+func TestPlaceDatelinesSayWhere(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		want bool
+	}{
+		{"LAUREL, Md. - NASA's New Horizons spacecraft completed a flyby.", true},
+		{"HELENA – The owner of a Helena paving company was sentenced.", true},
+		{"OREGON, Ohio — The U.S. Environmental Protection Agency announced grants.", true},
+		{"WEST PALM BEACH, Fla. – A man was sentenced.", true},
+		{"NASA announced on Tuesday that the probe is healthy.", false},
+		{"(CNN) — President Donald Trump's hopes may be stalled.", false},
+	} {
+		t.Run(tt.text, func(t *testing.T) {
+			if got := placeDatelineRe.MatchString(tt.text); got != tt.want {
+				t.Errorf("placeDatelineRe.MatchString = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
