@@ -239,6 +239,18 @@ func (sn *snapshot) correctSpelling(q string) (string, []correction) {
 	last := 0
 	for _, t := range toks {
 		w := t.Lower
+		// "whats the max speed": chat drops a contraction's apostrophe,
+		// and "what" alone would lose the verb the question turns on.
+		if c, ok := bareContractions[w]; ok {
+			if t.Cap {
+				c = strings.ToUpper(c[:1]) + c[1:]
+			}
+			fixes = append(fixes, correction{From: t.Word, To: c})
+			b.WriteString(q[last:t.Start])
+			b.WriteString(c)
+			last = t.End
+			continue
+		}
 		if len(w) < 3 || !isAlpha(w) || isStop(w) {
 			continue
 		}
@@ -279,6 +291,15 @@ func (sn *snapshot) correctSpelling(q string) (string, []correction) {
 	}
 	b.WriteString(q[last:])
 	return b.String(), fixes
+}
+
+// bareContractions are contractions typed without their apostrophe.
+var bareContractions = map[string]string{
+	"whats": "what's", "whos": "who's", "wheres": "where's", "whens": "when's", "hows": "how's", "whys": "why's",
+	"thats": "that's", "theres": "there's", "isnt": "isn't", "wasnt": "wasn't", "arent": "aren't", "werent": "weren't",
+	"dont": "don't", "doesnt": "doesn't", "didnt": "didn't", "cant": "can't", "wont": "won't", "wouldnt": "wouldn't",
+	"couldnt": "couldn't", "shouldnt": "shouldn't", "hasnt": "hasn't", "havent": "haven't", "hadnt": "hadn't",
+	"theyre": "they're", "youre": "you're",
 }
 
 // spellingOn switches spelling correction (off only in the ablation test).

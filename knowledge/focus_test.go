@@ -43,6 +43,7 @@ func TestFocusIsTheThingAsked(t *testing.T) {
 		{"What kinds of work will the grants pay for?", []string{"work"}},
 		{"Which arms dealer sold the rifle?", []string{"dealer"}},                  // "arms" is a lemma of its own, not only a plural
 		{"How many more U.S. troops is the Pentagon sending?", []string{"troops"}}, // a comparative counts the noun after it
+		{"whats the top speed of the probe", []string{"speed"}},                    // "whats" is "what's"
 	}
 	for _, tt := range tests {
 		t.Run(tt.q+" asks about "+join(tt.want), func(t *testing.T) {
