@@ -102,7 +102,7 @@ func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
 	exact := make([]qterm, len(own))
 	for i, t := range own {
 		exact[i] = t
-		exact[i].alts = slices.DeleteFunc(slices.Clone(t.alts), func(a alt) bool { return a.vec })
+		exact[i].alts = slices.DeleteFunc(slices.Clone(t.alts), func(a alt) bool { return !a.exact() })
 	}
 	// Coverage: the best of the first few distinct paragraphs.
 	for _, d := range bestDocs(ranked, 5) {
@@ -144,7 +144,7 @@ func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
 	for _, k := range qr.focus {
 		best := 0.0
 		for _, a := range qr.terms[k].alts {
-			if !a.vec && a.strength > best && storyHas(a.id) {
+			if a.exact() && a.strength > best && storyHas(a.id) {
 				best = a.strength
 			}
 		}
@@ -298,7 +298,7 @@ func (sn *snapshot) offTopic(qr query, top docRef) float64 {
 	out := 0.0
 	for _, k := range qr.focus {
 		t := qr.terms[k]
-		if slices.ContainsFunc(t.alts, func(a alt) bool { return !a.vec && top.pix.has(a.id) }) {
+		if slices.ContainsFunc(t.alts, func(a alt) bool { return a.exact() && top.pix.has(a.id) }) {
 			continue
 		}
 		if words == nil {
@@ -344,7 +344,7 @@ func specificCoverage(own, exact []qterm, lead, has func(uint32) bool, rare floa
 		best := 0.0
 		for _, a := range t.alts {
 			s := a.strength
-			if a.vec {
+			if !a.exact() {
 				s /= 2
 			}
 			if s > best && has(a.id) {
@@ -367,7 +367,7 @@ func (sn *snapshot) quantityNear(qr query, ranked []scored) bool {
 	var focus []qterm
 	for _, k := range qr.focus {
 		t := qr.terms[k]
-		t.alts = slices.DeleteFunc(slices.Clone(t.alts), func(a alt) bool { return a.vec })
+		t.alts = slices.DeleteFunc(slices.Clone(t.alts), func(a alt) bool { return !a.exact() })
 		if len(t.alts) > 0 {
 			focus = append(focus, t)
 		}

@@ -363,7 +363,17 @@ type alt struct {
 	// ("summit" of "gathering"), false for one that only keeps company
 	// with it ("attorney" with "judge").
 	kind bool
+	// loose is true for a WordNet link looser than a synonym or a derived
+	// form (a hypernym, a hyponym, a similar word: "rescue" for "save"):
+	// it ranks as a WordNet stand-in, but the decision to answer does not
+	// count it as the word itself.
+	loose bool
 }
+
+// exact reports whether the stand-in counts as the word itself for the
+// decision to answer: the word, a form of it, a WordNet synonym or
+// derived form.
+func (a alt) exact() bool { return !a.vec && !a.loose }
 
 type queryKind uint8
 

@@ -33,8 +33,11 @@ var (
 	wordnetGate = 0.4
 	// wordnetMinWeight keeps only the stronger WordNet links: synonyms
 	// and derived forms.
-	wordnetMinWeight = 0.85
+	wordnetMinWeight = 0.45
 	wordnetMaxWeight = 0.95
+	// hypernymGate is the cosine a looser link (similar-to, entailment, a
+	// hypernym or hyponym) needs when wordnetMinWeight admits it.
+	hypernymGate = 0.45
 	// synonymGate is the stricter cosine a WordNet synonym needs: a
 	// synonym is listed for every sense of a word, a derived form for one.
 	// A word without a vector (a rare or British spelling) keeps its
@@ -82,7 +85,7 @@ const maxCached = 1 << 16
 // expand finds the stand-ins of a word (see expansions).
 func (sn *snapshot) expand(lower, term string, name bool) []alt {
 	var out []alt
-	add := func(word string, strength float64, vec bool) {
+	add := func(word string, strength float64, vec, loose bool) {
 		t := normTerm(word)
 		if t == term {
 			return
@@ -96,15 +99,15 @@ func (sn *snapshot) expand(lower, term string, name bool) []alt {
 		kind := vec && lexIsKindOf(word, lower)
 		if i := slices.IndexFunc(out, func(a alt) bool { return a.id == id }); i >= 0 {
 			if strength > out[i].strength {
-				out[i].strength, out[i].vec, out[i].kind = strength, vec, kind
+				out[i].strength, out[i].vec, out[i].kind, out[i].loose = strength, vec, kind, loose
 			}
 			return
 		}
-		out = append(out, alt{id: id, strength: strength, vec: vec, kind: kind})
+		out = append(out, alt{id: id, strength: strength, vec: vec, kind: kind, loose: loose})
 	}
 	for _, lemma := range lexLemmas(lower) {
 		if lemma != lower {
-			add(lemma, 1, false) // an irregular form: chosen → choose
+			add(lemma, 1, false, false) // an irregular form: chosen → choose
 		}
 		for _, l := range lexRelated(lemma) {
 			// WordNet lists every sense of a word: "bring" is a synonym
@@ -128,12 +131,17 @@ func (sn *snapshot) expand(lower, term string, name bool) []alt {
 			switch w := float64(l.Weight); {
 			case w < wordnetMinWeight:
 				continue // similar-to, entailment, hypernyms: too loose here
+			case w < 0.85 && (name || !ok || cos < hypernymGate):
+				continue // a looser link needs its sense confirmed by the vectors, and a name has none ("Middle East" is no "country")
 			case w > wordnetMaxWeight && ok && cos < synGate:
 				continue // a synonym in a sense the reader rarely means
 			case ok && cos < linkGate:
 				continue
 			}
-			add(l.Word, wordnetScale*float64(l.Weight), false)
+			// A looser link (a hypernym, a similar word) finds the passage
+			// on the point, but says less that it says the same thing: the
+			// decision to answer does not count it as the word (alt.loose).
+			add(l.Word, wordnetScale*float64(l.Weight), false, float64(l.Weight) < 0.85)
 		}
 	}
 	out = capAlts(out, maxWordNetAlts)
@@ -143,7 +151,7 @@ func (sn *snapshot) expand(lower, term string, name bool) []alt {
 	if !name {
 		for _, lemma := range lexLemmas(lower) {
 			for _, f := range lexInflections(lemma) {
-				add(f, 1, false)
+				add(f, 1, false, false)
 			}
 		}
 	}
@@ -164,7 +172,7 @@ func (sn *snapshot) expand(lower, term string, name bool) []alt {
 				if isCalendarWord(l.Word) || isNumberWord(l.Word) {
 					continue
 				}
-				add(l.Word, scale*vectorScale*float64(l.Weight), true)
+				add(l.Word, scale*vectorScale*float64(l.Weight), true, false)
 			}
 		}
 		if lexRank(lower) > 0 {

@@ -291,3 +291,34 @@ func TestAWordFindsItsOtherForms(t *testing.T) {
 		})
 	}
 }
+
+// TestLooserWordNetLinksRankButDoNotDecide checks that a word WordNet
+// links to a question word more loosely than a synonym ("recover" for
+// "save") stands in for it when the vectors agree on the sense, and that
+// the decision to answer does not count it as the word itself.
+func TestLooserWordNetLinksRankButDoNotDecide(t *testing.T) {
+	lib, err := LoadDir(filepath.Join("testdata", "corpus", "stories"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sn := lib.snap.Load()
+	qr := sn.parseQuery("who did the ranger try to save", AskOptions{})
+	id, ok := lookupTerm(normTerm("recover"))
+	if !ok {
+		t.Fatal("no term for recover")
+	}
+	for _, x := range qr.terms {
+		if x.lower != "save" {
+			continue
+		}
+		i := slices.IndexFunc(x.alts, func(a alt) bool { return a.id == id })
+		if i < 0 {
+			t.Fatalf("save has no stand-in recover: %+v", x.alts)
+		}
+		if x.alts[i].exact() {
+			t.Errorf("recover counts as save itself for the decision to answer")
+		}
+		return
+	}
+	t.Fatal("no question word save")
+}

@@ -260,6 +260,11 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 			if qr.kind == qWho && !qr.quote && feats&featPerson != 0 && !sn.namesOtherPerson(qr, sx.terms) {
 				feats &^= featPerson
 			}
+			// "How old was Collins": an age answers, not any number
+			// ("nominated on July 8").
+			if qr.age && feats&featNumber != 0 && !hasAge(sn.stories[d.story].Paragraphs[d.pix.para].Text[sx.span.Start:sx.span.End]) {
+				feats &^= featNumber
+			}
 			score += cueBonus(qr.kind, feats)
 			// "Which judge": the sentence that names the person the story
 			// titles with the word asked about ("Magistrate Judge Anne Y.
