@@ -64,10 +64,6 @@ const (
 	featAgo      // a time reckoned back from now: "two months since", "a year ago"
 )
 
-// monthYearRe is a month with its year, or a year after a preposition of
-// time: "July 2015", "in 2006", "by 2030".
-var monthYearRe = regexp.MustCompile(`\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?,? (?:1[89]|20)\d\d\b|\b(?:in|by|since|until|before|after|during|from|early|late) (?:1[89]|20)\d\d\b`)
-
 var (
 	durationRe = regexp.MustCompile(`(?i)\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|few|many|a couple of|nearly|about|almost|more than)\s+(\w+\s+)?(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b|(?i)\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty)-(second|minute|hour|day|week|month|year|decade)\b`)
 	numberRe   = regexp.MustCompile(`(?i)\b(\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozens?)\b`)
@@ -287,7 +283,7 @@ func sentenceFeatures(s *Story, p *Paragraph, si int, text string, toks []token,
 	}
 	// A month or a year says when too ("in July 2015", "by 2020"),
 	// though it names no day to resolve.
-	if f&featDate == 0 && strings.ContainsAny(text, "0123456789") && monthYearRe.MatchString(text) {
+	if f&featDate == 0 && hasMonthYear(text) {
 		f |= featDate
 	}
 	// "every 15 minutes" is a frequency and "two months since" an age,

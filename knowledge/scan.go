@@ -452,3 +452,64 @@ func hasMonthName(text string, runs []wrun) bool {
 	}
 	return false
 }
+
+// hasMonthYear reports whether text has a month with its year ("July
+// 2015", "Sept., 2020") or a year after a preposition of time ("by
+// 2020", "in 1998"): what monthYearRe (scan_test.go) matches, scanned by
+// hand because the pattern was a seventh of the time it takes to index
+// a library. Month names and prepositions are case-sensitive, as there.
+func hasMonthYear(text string) bool {
+	for i := 1; i+4 <= len(text); i++ {
+		// A year of 1800–2099, a whole \w run on its right, after one
+		// space.
+		c0, c1 := text[i], text[i+1]
+		if !(c0 == '1' && (c1 == '8' || c1 == '9') || c0 == '2' && c1 == '0') ||
+			!isDigit(text[i+2]) || !isDigit(text[i+3]) || i+4 < len(text) && isWordChar(text[i+4]) || text[i-1] != ' ' {
+			continue
+		}
+		// The word before: a preposition right before the space, or a
+		// month with an optional "." and "," before it.
+		if w := wordEndingAt(text, i-1); yearPrepositions[w] {
+			return true
+		}
+		k := i - 1
+		if k > 0 && text[k-1] == ',' {
+			k--
+		}
+		if k > 0 && text[k-1] == '.' {
+			k--
+		}
+		if monthForms[wordEndingAt(text, k)] {
+			return true
+		}
+	}
+	return false
+}
+
+// wordEndingAt returns the run of \w characters that ends at text[end]
+// (exclusive), or "" when none does.
+func wordEndingAt(text string, end int) string {
+	start := end
+	for start > 0 && isWordChar(text[start-1]) {
+		start--
+	}
+	return text[start:end]
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// monthForms are the month names and abbreviations monthYearRe allows.
+var monthForms = toSetSlice([]string{"Jan", "January", "Feb", "February", "Mar", "March", "Apr", "April", "May",
+	"Jun", "June", "Jul", "July", "Aug", "August", "Sep", "Sept", "Sepember", "September", "Oct", "October",
+	"Nov", "November", "Dec", "December"})
+
+// yearPrepositions are the words before a bare year that make it a date.
+var yearPrepositions = toSetSlice([]string{"in", "by", "since", "until", "before", "after", "during", "from", "early", "late"})
+
+func toSetSlice(ws []string) map[string]bool {
+	m := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		m[w] = true
+	}
+	return m
+}

@@ -3,9 +3,14 @@ package knowledge
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 )
+
+// monthYearRe is a month with its year, or a year after a preposition of
+// time: what hasMonthYear scans for.
+var monthYearRe = regexp.MustCompile(`\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?,? (?:1[89]|20)\d\d\b|\b(?:in|by|since|until|before|after|during|from|early|late) (?:1[89]|20)\d\d\b`)
 
 // regexFeatures is what the sentence-feature patterns find in text; the
 // scanners must find the same.
@@ -177,4 +182,36 @@ func TestPlaceDatelinesSayWhere(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMonthYearScannerMatchesThePattern checks hasMonthYear against the
+// pattern it replaces on the seed story and tricky cases.
+func TestMonthYearScannerMatchesThePattern(t *testing.T) {
+	seeds := append([]string{}, monthYearSeeds...)
+	if data, err := os.ReadFile("seed/2025-10-21-rubio-lavrov-meeting-tabled.txt"); err == nil {
+		seeds = append(seeds, strings.Split(string(data), "\n")...)
+	}
+	for _, text := range seeds {
+		if got, want := hasMonthYear(text), monthYearRe.MatchString(text); got != want {
+			t.Errorf("%q: hasMonthYear %v, pattern %v", text, got, want)
+		}
+	}
+}
+
+var monthYearSeeds = []string{
+	"in July 2015", "Sept., 2020", "Sepember 2020", "September 2020", "Sep 1999", "Jun 2001x", "June 20015",
+	"by 2020.", "In 2015", "in  2015", "in 1799", "early 2100", "late 2099", "xin 2015", "_in 2015", "Mayo 2015",
+	"May,. 2015", "May., 2015", "2015", " 2015", "Dec 2024", "Dec2024", "from 1850 to 1900", "2in 2015",
+}
+
+// FuzzMonthYear checks hasMonthYear against monthYearRe on any text.
+func FuzzMonthYear(f *testing.F) {
+	for _, s := range monthYearSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if got, want := hasMonthYear(text), monthYearRe.MatchString(text); got != want {
+			t.Errorf("%q: hasMonthYear %v, pattern %v", text, got, want)
+		}
+	})
 }
