@@ -469,7 +469,7 @@ func hasMonthYear(text string) bool {
 		}
 		// The word before: a preposition right before the space, or a
 		// month with an optional "." and "," before it.
-		if w := wordEndingAt(text, i-1); yearPrepositions[w] {
+		if _, ok := yearPrepositions[wordEndingAt(text, i-1)]; ok {
 			return true
 		}
 		k := i - 1
@@ -479,7 +479,7 @@ func hasMonthYear(text string) bool {
 		if k > 0 && text[k-1] == '.' {
 			k--
 		}
-		if monthForms[wordEndingAt(text, k)] {
+		if _, ok := monthForms[wordEndingAt(text, k)]; ok {
 			return true
 		}
 	}
@@ -499,17 +499,8 @@ func wordEndingAt(text string, end int) string {
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
 // monthForms are the month names and abbreviations monthYearRe allows.
-var monthForms = toSetSlice([]string{"Jan", "January", "Feb", "February", "Mar", "March", "Apr", "April", "May",
-	"Jun", "June", "Jul", "July", "Aug", "August", "Sep", "Sept", "Sepember", "September", "Oct", "October",
-	"Nov", "November", "Dec", "December"})
+var monthForms = toSet(`Jan January Feb February Mar March Apr April May Jun June Jul July Aug August
+Sep Sept Sepember September Oct October Nov November Dec December`)
 
 // yearPrepositions are the words before a bare year that make it a date.
-var yearPrepositions = toSetSlice([]string{"in", "by", "since", "until", "before", "after", "during", "from", "early", "late"})
-
-func toSetSlice(ws []string) map[string]bool {
-	m := make(map[string]bool, len(ws))
-	for _, w := range ws {
-		m[w] = true
-	}
-	return m
-}
+var yearPrepositions = toSet(`in by since until before after during from early late`)
