@@ -70,10 +70,12 @@ func join(ws []string) string {
 	return out
 }
 
-// TestWhichPersonOrPlaceAsksWhoOrWhere checks that "which judge" is read
-// as asking for a person and "which town" for a place, as "who" and
-// "where" are, so that the sentence naming one is preferred.
-func TestWhichPersonOrPlaceAsksWhoOrWhere(t *testing.T) {
+// TestTheQuestionTypeIsReadFromItsGrammar checks that "which judge" is
+// read as asking for a person and "which town" for a place, as "who" and
+// "where" are, so that the sentence naming one is preferred; and that the
+// first question word decides the type: a clause later in the question
+// that opens with "when", "where" or "why" does not.
+func TestTheQuestionTypeIsReadFromItsGrammar(t *testing.T) {
 	sn := seedSnapshot(t)
 	for _, tt := range []struct {
 		q    string
@@ -86,6 +88,12 @@ func TestWhichPersonOrPlaceAsksWhoOrWhere(t *testing.T) {
 		{"What rocket launched the spacecraft?", qOther},
 		{"What social media site did Trump post on?", qOther}, // a site, but not a place
 		{"What did the judge say about the case?", qOther},    // a quote question keeps its reading
+		{"Who was the acting administrator when the report came out?", qWho},
+		{"Who was in charge where the summit was held?", qWho},
+		{"Which prison was he in when he wrote the letters?", qOther},
+		{"Who explained why the meeting was called off?", qWho},
+		{"When did Rubio and Lavrov speak?", qWhen},
+		{"Who knows how many troops there are?", qHowMany},
 	} {
 		t.Run(tt.q, func(t *testing.T) {
 			if got := sn.parseQuery(tt.q, AskOptions{}).kind; got != tt.want {
@@ -176,30 +184,6 @@ func TestSumsAndWordsAreReadFromGrammar(t *testing.T) {
 			qr := sn.parseQuery(tt.q, AskOptions{})
 			if qr.money != tt.money || qr.quote != tt.quote {
 				t.Errorf("money, quote = %v, %v; want %v, %v", qr.money, qr.quote, tt.money, tt.quote)
-			}
-		})
-	}
-}
-
-// TestAQuestionWordOpensTheQuestion checks that the first question word
-// decides a question's type: a clause later in it that opens with "when",
-// "where" or "why" does not.
-func TestAQuestionWordOpensTheQuestion(t *testing.T) {
-	sn := seedSnapshot(t)
-	for _, tt := range []struct {
-		q    string
-		kind queryKind
-	}{
-		{"Who was the acting administrator when the report came out?", qWho},
-		{"Who was in charge where the summit was held?", qWho},
-		{"Which prison was he in when he wrote the letters?", qOther},
-		{"Who explained why the meeting was called off?", qWho},
-		{"When did Rubio and Lavrov speak?", qWhen},
-		{"Who knows how many troops there are?", qHowMany},
-	} {
-		t.Run(tt.q, func(t *testing.T) {
-			if got := sn.parseQuery(tt.q, AskOptions{}).kind; got != tt.kind {
-				t.Errorf("kind = %d, want %d", got, tt.kind)
 			}
 		})
 	}
