@@ -128,6 +128,25 @@ func BenchmarkIndex10k(b *testing.B) {
 	b.ReportMetric(float64(len(files)), "stories")
 }
 
+// BenchmarkLoadDir10k loads a folder of 10,000 story files as the
+// binary does (LoadDir parses them on every CPU); BenchmarkIndex10k
+// parses them one by one.
+func BenchmarkLoadDir10k(b *testing.B) {
+	dir := b.TempDir()
+	for _, f := range synthFiles() {
+		if err := os.WriteFile(filepath.Join(dir, f.name), f.data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := knowledge.LoadDir(dir); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 type synthFile struct {
 	name string
 	data []byte

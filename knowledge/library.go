@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -88,29 +89,51 @@ func loadFS(fsys fs.FS, dir string) ([]*Story, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read stories: %w", err)
 	}
-	var out []*Story
-	seen := map[string]string{}
+	var names []string
 	for _, e := range entries {
-		if e.IsDir() || !IsStoryFile(e.Name()) {
-			continue
+		if !e.IsDir() && IsStoryFile(e.Name()) {
+			names = append(names, e.Name())
 		}
-		p := e.Name()
-		if dir != "." {
-			p = dir + "/" + e.Name()
-		}
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return nil, fmt.Errorf("read story %s: %w", e.Name(), err)
-		}
-		s, err := Parse(e.Name(), data)
-		if err != nil {
-			return nil, err
+	}
+	// Parsing is most of a library's load and stories are independent:
+	// they are parsed on every CPU, then checked in file order, so the
+	// first error and the duplicate reported are the same as one by one.
+	stories := make([]*Story, len(names))
+	errs := make([]error, len(names))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(names)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(names) {
+					return
+				}
+				p := names[i]
+				if dir != "." {
+					p = dir + "/" + names[i]
+				}
+				data, err := fs.ReadFile(fsys, p)
+				if err != nil {
+					errs[i] = fmt.Errorf("read story %s: %w", names[i], err)
+					continue
+				}
+				stories[i], errs[i] = Parse(names[i], data)
+			}
+		})
+	}
+	wg.Wait()
+	out := make([]*Story, 0, len(names))
+	seen := map[string]string{}
+	for i, s := range stories {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
 		if prev, ok := seen[s.ID]; ok {
-			return nil, fmt.Errorf("story id %q: both %s and %s: %w", s.ID, prev, e.Name(), ErrDuplicateID)
+			return nil, fmt.Errorf("story id %q: both %s and %s: %w", s.ID, prev, names[i], ErrDuplicateID)
 		}
-		seen[s.ID] = e.Name()
-		s.Path = e.Name()
+		seen[s.ID] = names[i]
+		s.Path = names[i]
 		out = append(out, s)
 	}
 	return out, nil

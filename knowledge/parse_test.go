@@ -2,6 +2,7 @@ package knowledge_test
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -426,6 +427,21 @@ func TestLoadDir(t *testing.T) {
 		_, err := knowledge.LoadDir(dir)
 		if !errors.Is(err, knowledge.ErrDuplicateID) || !strings.Contains(err.Error(), "same.txt") || !strings.Contains(err.Error(), "same.md") {
 			t.Errorf("error %v, want ErrDuplicateID naming same.txt and same.md", err)
+		}
+	})
+	t.Run("of several bad files, the first in file order is the one reported, though they are parsed at once", func(t *testing.T) {
+		dir := t.TempDir()
+		files := map[string]string{"c-empty.txt": "", "d-empty.txt": ""}
+		for i := range 20 {
+			files[fmt.Sprintf("a%02d.txt", i)] = story
+			files[fmt.Sprintf("z%02d.txt", i)] = story
+		}
+		write(t, dir, files)
+		for range 5 {
+			_, err := knowledge.LoadDir(dir)
+			if !errors.Is(err, knowledge.ErrBadStory) || !strings.Contains(err.Error(), "c-empty.txt") {
+				t.Fatalf("error %v, want ErrBadStory naming c-empty.txt", err)
+			}
 		}
 	})
 	t.Run("NewLibrary refuses two stories with one id", func(t *testing.T) {
