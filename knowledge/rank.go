@@ -335,7 +335,7 @@ var (
 	// says no: news reports what did not happen ("ended without a deal",
 	// "would not retract"), and the answer to "did it?" is most often the
 	// sentence that says it did not.
-	rankNegation = 0.3
+	rankNegation = 0.2
 	// rankFocus multiplies the BM25 weight of the words a question asks
 	// about ("which judge"): the answer names the thing asked for.
 	rankFocus = 2.0
