@@ -22,7 +22,7 @@
 //     that "Budapest" is known to be a city and "rifle" a weapon
 //     (IsKindOf, ClassOf), and every word's parts of speech (PartsOfSpeech);
 //   - every single-word WordNet lemma, its irregular forms and its links to
-//     other lemmas (Lemma, LemmasOf, Related, InWordNet), and the phrasal
+//     other lemmas (Lemma, LemmasOf, Inflections, Related, InWordNet), and the phrasal
 //     verbs of two or three words, written with underscores as WordNet
 //     writes them ("call_off" → cancel); other multi-word collocations
 //     ("united_states") are left out whole, not split.
