@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/storybot/storybot/knowledge/lexicon"
 )
@@ -31,10 +30,12 @@ var (
 	// wordnetGate is the least cosine similarity at which a WordNet link
 	// is taken to be in the sense the reader means.
 	wordnetGate = 0.4
-	// wordnetMinWeight keeps only the stronger WordNet links: synonyms
-	// and derived forms.
-	wordnetMinWeight = 0.45
-	wordnetMaxWeight = 0.95
+	// wordnetMinWeight is the weakest WordNet link that stands in (a
+	// hypernym, 0.5); links below wordnetStrongWeight (synonyms and
+	// derived forms) are loose (alt.loose).
+	wordnetMinWeight    = 0.45
+	wordnetStrongWeight = 0.85
+	wordnetMaxWeight    = 0.95
 	// hypernymGate is the cosine a looser link (similar-to, entailment, a
 	// hypernym or hyponym) needs when wordnetMinWeight admits it.
 	hypernymGate = 0.45
@@ -131,7 +132,7 @@ func (sn *snapshot) expand(lower, term string, name bool) []alt {
 			switch w := float64(l.Weight); {
 			case w < wordnetMinWeight:
 				continue // similar-to, entailment, hypernyms: too loose here
-			case w < 0.85 && (name || !ok || cos < hypernymGate):
+			case w < wordnetStrongWeight && (name || !ok || cos < hypernymGate):
 				continue // a looser link needs its sense confirmed by the vectors, and a name has none ("Middle East" is no "country")
 			case w > wordnetMaxWeight && ok && cos < synGate:
 				continue // a synonym in a sense the reader rarely means
@@ -141,7 +142,7 @@ func (sn *snapshot) expand(lower, term string, name bool) []alt {
 			// A looser link (a hypernym, a similar word) finds the passage
 			// on the point, but says less that it says the same thing: the
 			// decision to answer does not count it as the word (alt.loose).
-			add(l.Word, wordnetScale*float64(l.Weight), false, float64(l.Weight) < 0.85)
+			add(l.Word, wordnetScale*float64(l.Weight), false, float64(l.Weight) < wordnetStrongWeight)
 		}
 	}
 	out = capAlts(out, maxWordNetAlts)
@@ -183,7 +184,7 @@ func (sn *snapshot) expand(lower, term string, name bool) []alt {
 			// synonyms and derived forms that they do know.
 			for _, lemma := range lexLemmas(lower) {
 				for _, l := range lexRelated(lemma) {
-					if l.Weight >= float32(wordnetMinWeight) && lexRank(l.Word) > 0 {
+					if l.Weight >= float32(wordnetStrongWeight) && lexRank(l.Word) > 0 {
 						neighbours(l.Word, float64(l.Weight))
 					}
 				}
@@ -509,7 +510,7 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 		}
 		qt.alts = append(qt.alts, sn.expansions(lw, t.Term, qt.name || isCalendarWord(t.Word))...)
 		// "NHC" for a story that writes "National Hurricane Center" only.
-		if !qt.known && w == 1 && isCapsWord(t.Word) {
+		if !qt.known && w == 1 && isAcronym(t.Word) {
 			qt.alts = append(qt.alts, sn.acronymAlts(lw)...)
 		}
 		if !qt.name {
@@ -970,21 +971,6 @@ func focusOf(text string, toks []token, terms []qterm) []int {
 		}
 	}
 	return out
-}
-
-// isCapsWord reports whether w is written in capitals, as an acronym is
-// ("NHC", "CENTCOM"): two letters or more, none of them lower-case.
-func isCapsWord(w string) bool {
-	n := 0
-	for _, r := range w {
-		if unicode.IsLower(r) {
-			return false
-		}
-		if unicode.IsLetter(r) {
-			n++
-		}
-	}
-	return n >= 2
 }
 
 // acronymAlts returns the words of the names the stories write out that

@@ -237,20 +237,19 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 			// long lead sentence that restates the story's topic. (Only
 			// worked out when it weighs.)
 			sb := 0.0
-			for _, t := range qr.terms {
-				if rankSentBM25 == 0 {
-					break
-				}
-				best := 0.0
-				for _, a := range t.alts {
-					if a.strength*sn.idf(a.id, true) > best && (slices.Contains(sx.terms, a.id) || bySpeaker && slices.Contains(speakerTerms, a.id)) {
-						best = a.strength * sn.idf(a.id, true)
+			if rankSentBM25 != 0 {
+				for _, t := range qr.terms {
+					best := 0.0
+					for _, a := range t.alts {
+						if a.strength*sn.idf(a.id, true) > best && (slices.Contains(sx.terms, a.id) || bySpeaker && slices.Contains(speakerTerms, a.id)) {
+							best = a.strength * sn.idf(a.id, true)
+						}
 					}
+					sb += t.weight * best
 				}
-				sb += t.weight * best
+				sb *= (bm25K1 + 1) / (1 + bm25K1*(1-bm25B+bm25B*float64(len(sx.terms))/sn.avgSentLen))
+				topSent = max(topSent, sb)
 			}
-			sb *= (bm25K1 + 1) / (1 + bm25K1*(1-bm25B+bm25B*float64(len(sx.terms))/sn.avgSentLen))
-			topSent = max(topSent, sb)
 			// The paragraph's BM25 evidence leads; the sentence's own
 			// coverage picks which of its sentences answers.
 			score := rankBM25*ds.score/top + rankSent*sc + rankPara*pc
