@@ -395,8 +395,10 @@ func (sn *snapshot) quantityNear(qr query, ranked []scored) bool {
 			}) {
 				continue
 			}
-			for k := max(0, j-4); k < j; k++ {
-				if isQuantity(toks[k].Lower) || inARow(toks, k) {
+			// The number stands before X ("46 inspectors") or just
+			// after it ("of the 14 grants, nine went"); a year is no count.
+			for k := max(0, j-4); k < min(len(toks), j+3); k++ {
+				if k != j && (isQuantity(toks[k].Lower) && !yearRe.MatchString(toks[k].Lower) || inARow(toks, k)) {
 					return true
 				}
 			}

@@ -891,3 +891,47 @@ func TestAskAnswersWhenSomethingIsExpected(t *testing.T) {
 		t.Errorf("answer %q, want ¶3 (July 2015) first", a.Text)
 	}
 }
+
+// TestAskCountsWhatTheQuestionCounts checks the count a "how many X"
+// question needs: a number standing by X, before it ("46 county
+// inspectors") or just after it ("the most grants, nine"), answers; a
+// story that gives no count of X declines, however well it knows the rest.
+// X is the head of its phrase: in "fisheries inspectors" the inspectors
+// are counted, not the fisheries.
+func TestAskCountsWhatTheQuestionCounts(t *testing.T) {
+	story, err := knowledge.Parse("grants", []byte(`title Lake cleanup money announced
+date 2024-03-12
+
+The agency on Tuesday announced $18 million for 14 projects that will cut farm runoff into the lake, where algae blooms threaten drinking water.
+
+Ohio recipients won the most grants, nine in all, while groups in Michigan won three.
+
+Since the program began, 46 county inspectors have completed fisheries training delivered by the agency, and scientists aboard the research ship Maumee sampled the lake's western basin in the summer.
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := knowledge.NewLibrary(story)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, q string
+		answer  bool
+	}{
+		{"a number just after the thing counted answers", "How many grants did Ohio recipients win?", true},
+		{"a number before the head of a compound answers", "How many fisheries inspectors have completed training?", true},
+		{"no count of the thing asked about declines", "How many scientists were aboard the research ship Maumee?", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := lib.Ask(tt.q, knowledge.AskOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Abstained == tt.answer {
+				t.Errorf("%q: abstained %v (decline %.2f), want %v: %q", tt.q, a.Abstained, a.Why.Decline, !tt.answer, a.Text)
+			}
+		})
+	}
+}

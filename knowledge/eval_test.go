@@ -294,7 +294,7 @@ func TestDevSet(t *testing.T) {
 			story:     filepath.Join(bridge, "2026-03-03-harbor-bridge-vote.txt"),
 			questions: filepath.Join(bridge, "questions.jsonl"),
 			quotes:    filepath.Join(bridge, "quotes.jsonl"),
-			min:       evalMin{hit1: 0.80, hit3: 0.95, key: 0.95, abstain: 0.66, maxFalseAbstain: 0},
+			min:       evalMin{hit1: 0.80, hit3: 0.95, key: 0.95, abstain: 1.00, maxFalseAbstain: 0},
 		},
 		{
 			// A third story, written later in the project to probe reported
@@ -317,7 +317,7 @@ func TestDevSet(t *testing.T) {
 			load:      knowledge.LoadDefault,
 			story:     seed,
 			questions: filepath.Join("testdata", "paraphrase_questions.jsonl"),
-			min:       evalMin{hit1: 0.70, hit3: 0.85, key: 0.85, abstain: 0.85, maxFalseAbstain: 0},
+			min:       evalMin{hit1: 0.70, hit3: 0.85, key: 0.85, abstain: 1.00, maxFalseAbstain: 0},
 		},
 		{
 			// Forty more, written later by a writer who had read only the
@@ -327,7 +327,7 @@ func TestDevSet(t *testing.T) {
 			load:      knowledge.LoadDefault,
 			story:     seed,
 			questions: filepath.Join("testdata", "reworded2_questions.jsonl"),
-			min:       evalMin{hit1: 0.78, hit3: 0.80, key: 0.80, abstain: 0.35, maxFalseAbstain: 1},
+			min:       evalMin{hit1: 0.83, hit3: 0.85, key: 0.85, abstain: 0.50, maxFalseAbstain: 0},
 		},
 		{
 			// Extra seed questions: every one answered or declined right today.
@@ -431,9 +431,9 @@ func TestUnseenSets(t *testing.T) {
 		minHit1, minAbstain      float64
 		maxFalseAbstain          int
 	}{
-		{"the first fresh set answers as well as it does today", filepath.Join("testdata", "fresh", "stories"), filepath.Join("testdata", "fresh", "all.questions.jsonl"), 0.60, 0, 5},
-		{"the second fresh set answers as well as it does today", filepath.Join("testdata", "fresh2", "stories"), filepath.Join("testdata", "fresh2", "all.questions.jsonl"), 0.70, 0.30, 3},
-		{"blind questions on the training stories answer as well as they do today", filepath.Join(corpusDir, "stories"), filepath.Join("testdata", "blind_questions.jsonl"), 0.75, 0.20, 2},
+		{"the first fresh set answers as well as it does today", filepath.Join("testdata", "fresh", "stories"), filepath.Join("testdata", "fresh", "all.questions.jsonl"), 0.60, 0.15, 8},
+		{"the second fresh set answers as well as it does today", filepath.Join("testdata", "fresh2", "stories"), filepath.Join("testdata", "fresh2", "all.questions.jsonl"), 0.70, 0.55, 3},
+		{"blind questions on the training stories answer as well as they do today", filepath.Join(corpusDir, "stories"), filepath.Join("testdata", "blind_questions.jsonl"), 0.72, 0.28, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -548,8 +548,8 @@ func TestCorpus(t *testing.T) {
 		if got := ratio(s.hit1, s.answerable); got < 0.84 {
 			t.Errorf("hit@1 %.2f, want at least 0.84 (bleve: 0.62)", got)
 		}
-		if got := ratio(s.abstain, s.unanswerable); got < 0.70 {
-			t.Errorf("abstain %.2f, want at least 0.70", got)
+		if got := ratio(s.abstain, s.unanswerable); got < 0.79 {
+			t.Errorf("abstain %.2f, want at least 0.79", got)
 		}
 		if s.falseAbstain > 4 {
 			t.Errorf("%d false abstentions, want at most 4", s.falseAbstain)

@@ -1070,6 +1070,11 @@ func pluralEnds(toks []token, j int) bool {
 	if !slices.ContainsFunc(lemmas, func(l string) bool { return l != w }) {
 		return false
 	}
+	// A plural modifier stands before a word that can only be a noun
+	// ("fisheries inspectors", "sales figures"): the phrase goes on.
+	if j+1 < len(toks) && !toks[j+1].Cap && lexPOS(toks[j+1].Lower) == lexNoun {
+		return false
+	}
 	if !slices.Contains(lemmas, w) {
 		return true
 	}
