@@ -131,8 +131,9 @@ func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
 		f[fMissTopExact] = max(f[fMissTopExact], r*(1-matchStrength(exact[i], top.pix.has)))
 		f[fMissStory] = max(f[fMissStory], r*(1-inStory))
 	}
-	// The focus: how well the best story knows the words asked about,
-	// itself or through WordNet. A GloVe neighbour does not count: "cost"
+	// The focus: how well the best story knows the words asked about
+	// (and the verb a yes-or-no question asks about), itself or through
+	// WordNet. A GloVe neighbour does not count: "cost"
 	// is near "funding", and a story about the funding need not say what
 	// anything cost.
 	storyHas := func(id uint32) bool { return sn.storyHas(top.story, id) }
@@ -141,7 +142,7 @@ func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
 	// named. ("How much money" and "what percentage" ask for a sum and a
 	// percentage, which are instances of what they name.)
 	counting := qr.kind == qHowMany && strings.Contains(strings.ToLower(qr.text), "how many")
-	for _, k := range qr.focus {
+	for _, k := range slices.Concat(qr.focus, qr.predicate) {
 		best := 0.0
 		for _, a := range qr.terms[k].alts {
 			if a.exact() && a.strength > best && storyHas(a.id) {

@@ -417,6 +417,12 @@ type query struct {
 	// subject after the auxiliary ("what was the vote count"), the word
 	// after "how" ("how old"), and the last word ("how much did it cost").
 	focus []int
+	// predicate, for a yes-or-no question, is the verb it asks about
+	// ("was Haskell *barred*", "did the council *vote*"): a story that
+	// lacks it probably does not say. It weighs in the decision to
+	// answer as the focus does, not in the ranking, where a reader's
+	// verb is often not the story's.
+	predicate []int
 }
 
 var (

@@ -556,7 +556,7 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 			_, qr.yesNo = auxWords[toks[0].Lower]
 		}
 		qr.toks = toks
-		qr.focus = focusOf(text, toks, qr.terms)
+		qr.focus, qr.predicate = focusOf(text, toks, qr.terms)
 		// "Which judge", "which town": the answer is a person or a
 		// place, as for "who" and "where".
 		// A noun before a person is still a person ("which commerce
@@ -764,6 +764,11 @@ won't wouldn't isn't wasn't aren't weren't didn't doesn't don't hasn't haven't`)
 	// its subject ("who will lead"), unlike do-support ("who did he
 	// succeed", where "who" is the object).
 	modalAux = map[string]bool{"will": true, "would": true, "can": true, "could": true, "should": true, "may": true, "might": true, "must": true, "shall": true}
+	// doSupport are the auxiliaries a bare verb follows ("did the
+	// council vote").
+	doSupport = map[string]bool{"do": true, "does": true, "did": true}
+	// subjectPreps join a prepositional phrase to a question's subject.
+	subjectPreps = toSet(`of from in at on for with near aboard`)
 	// kindNouns name a kind of what follows "of" ("what kinds of work").
 	kindNouns = toSet(`kind kinds type types sort sorts form forms variety varieties category categories`)
 )
@@ -775,7 +780,7 @@ won't wouldn't isn't wasn't aren't weren't didn't doesn't don't hasn't haven't`)
 // old") or the head after "how many" ("how many named storms"), and the
 // verb whose object is asked for ("how much did the tour cost", "who did
 // he succeed", "who administered the oath").
-func focusOf(text string, toks []token, terms []qterm) []int {
+func focusOf(text string, toks []token, terms []qterm) (focus, predicate []int) {
 	var out []int
 	add := func(i int) {
 		t := toks[i]
@@ -902,7 +907,43 @@ func focusOf(text string, toks []token, terms []qterm) []int {
 		}
 	}
 	if w < 0 {
-		return out
+		// "Was Haskell barred from bidding", "did the council vote": a
+		// yes-or-no question asks whether its verb holds of its subject.
+		if len(toks) > 2 && isAux(0) {
+			if toks[1].Lower == "there" { // "was there any opposition"
+				phrase(skipDet(2))
+			} else {
+				// The subject runs on through its prepositional phrases
+				// ("any of the fishermen from the sunken boat").
+				j, head, end, start := skipDet(1), -1, -1, -1
+				for {
+					if j < len(toks) && toks[j].Lower == "of" { // "any of the fishermen"
+						j = skipDet(j + 1)
+					}
+					h, e := nounPhrase(j)
+					if h < 0 {
+						break
+					}
+					head, end, start = h, e, j
+					if _, ok := subjectPreps[toks[min(e, len(toks)-1)].Lower]; ok && e < len(toks) {
+						j = skipDet(e + 1)
+						continue
+					}
+					break
+				}
+				for end >= 0 && content(end) && lexPOS(toks[end].Lower) == lexAdv && !toks[end].Cap {
+					end++
+				}
+				switch {
+				case end >= 0 && content(end) && lexPOS(toks[end].Lower)&lexVerb != 0:
+					add(end)
+				case doSupport[toks[0].Lower] && head > start && !toks[head].Cap && lexPOS(toks[head].Lower)&lexVerb != 0 && (end >= len(toks) || !content(end)):
+					// "did the council vote to …": the phrase took the verb.
+					add(head)
+				}
+			}
+		}
+		return nil, out
 	}
 	next := w + 1
 	rest := text[toks[w].End:]
@@ -970,7 +1011,7 @@ func focusOf(text string, toks []token, terms []qterm) []int {
 			phrase(skipDet(next + 1))
 		}
 	}
-	return out
+	return out, nil
 }
 
 // acronymAlts returns the words of the names the stories write out that
