@@ -403,6 +403,18 @@ func (sn *snapshot) quantityNear(qr query, ranked []scored) bool {
 					return true
 				}
 			}
+			// Further back, across the words that modify X: "at least
+			// 23 resurfacing and bridge-deck projects". A verb or a
+			// function word ends the run.
+			for k := j - 1; k >= max(0, j-8); k-- {
+				w := toks[k].Lower
+				if isQuantity(w) && !yearRe.MatchString(w) {
+					return true
+				}
+				if pos := lexPOS(w); w != "and" && w != "or" && (isStop(w) || pos != 0 && pos&(lexNoun|lexAdj) == 0 && !strings.HasSuffix(w, "ing")) {
+					break
+				}
+			}
 		}
 		return false
 	})

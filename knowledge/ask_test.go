@@ -894,7 +894,8 @@ func TestAskAnswersWhenSomethingIsExpected(t *testing.T) {
 
 // TestAskCountsWhatTheQuestionCounts checks the count a "how many X"
 // question needs: a number standing by X, before it ("46 county
-// inspectors") or just after it ("the most grants, nine"), answers; a
+// inspectors", "23 old and rusty roadside drainage culverts") or just after
+// it ("the most grants, nine"), answers; a
 // story that gives no count of X declines, however well it knows the rest.
 // X is the head of its phrase: in "fisheries inspectors" the inspectors
 // are counted, not the fisheries.
@@ -907,6 +908,8 @@ The agency on Tuesday announced $18 million for 14 projects that will cut farm r
 Ohio recipients won the most grants, nine in all, while groups in Michigan won three.
 
 Since the program began, 46 county inspectors have completed fisheries training delivered by the agency, and scientists aboard the research ship Maumee sampled the lake's western basin in the summer.
+
+Contractors will replace at least 23 old and rusty roadside drainage culverts along the shore by fall.
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -921,6 +924,7 @@ Since the program began, 46 county inspectors have completed fisheries training 
 	}{
 		{"a number just after the thing counted answers", "How many grants did Ohio recipients win?", true},
 		{"a number before the head of a compound answers", "How many fisheries inspectors have completed training?", true},
+		{"a number before the words that modify the thing counted answers", "How many culverts will contractors replace along the shore?", true},
 		{"no count of the thing asked about declines", "How many scientists were aboard the research ship Maumee?", false},
 	}
 	for _, tt := range tests {

@@ -807,6 +807,11 @@ func focusOf(text string, toks []token, terms []qterm) (focus, predicate []int) 
 		}
 		return j
 	}
+	// nameOf reports whether toks[j] is the "of" inside a name
+	// ("Department of Transportation projects"): the phrase goes on.
+	nameOf := func(j int) bool {
+		return j > 0 && j+1 < len(toks) && toks[j].Lower == "of" && toks[j-1].Cap && toks[j+1].Cap && !isAux(j+1)
+	}
 	// nounPhrase reads the noun phrase that starts at toks[i] and returns
 	// its head (its last noun) and the index after it, or -1 when no noun
 	// phrase starts there. A word WordNet knows only as a verb ends the
@@ -814,9 +819,12 @@ func focusOf(text string, toks []token, terms []qterm) (focus, predicate []int) 
 	// ("how many named storms"); a name or a word WordNet lacks is a noun.
 	nounPhrase := func(i int) (head, end int) {
 		head, end = -1, i
-		for j := i; content(j) || j < len(toks) && toks[j].Cap && !isAux(j); j++ {
+		for j := i; content(j) || j < len(toks) && toks[j].Cap && !isAux(j) || nameOf(j); j++ {
 			if toks[j].End < len(text) && text[toks[j].End] == '-' && len(toks[j].Lower) <= 3 {
 				continue // a prefix split off by a hyphen: "re-established", "co-conspirators"
+			}
+			if nameOf(j) {
+				continue
 			}
 			pos := lexPOS(toks[j].Lower)
 			// A word WordNet lacks is a name or a rare noun.

@@ -28,7 +28,8 @@ func TestFocusIsTheThingAsked(t *testing.T) {
 		{"From which U.S. bases will the troops deploy?", []string{"bases"}},
 		{"How many co-conspirators were charged?", []string{"conspirators"}},
 		{"How many of the fish populations were still overfished?", []string{"populations"}},
-		{"How many fisheries inspectors completed the training?", []string{"inspectors"}}, // a plural modifier before a noun-only word
+		{"How many fisheries inspectors completed the training?", []string{"inspectors"}},             // a plural modifier before a noun-only word
+		{"How many Montana Department of Transportation projects were rigged?", []string{"projects"}}, // "of" inside a name
 		{"How much did the New Horizons mission cost?", []string{"cost"}},
 		{"How much does the Census Bureau spend on estimates?", []string{"spend"}},
 		{"Who did Rick Spinrad succeed as administrator?", []string{"succeed"}},
