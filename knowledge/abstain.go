@@ -183,7 +183,7 @@ func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
 		qr.kind == qHowLong && !sn.bestParagraphsHaveFeature(ranked, featDuration) ||
 		// "When will construction begin", "is scheduled to be
 		// sentenced": a date still to come.
-		qr.kind == qWhen && futureRe.MatchString(qr.text) && !sn.bestParagraphsHaveFuture(ranked) {
+		qr.future && !sn.bestParagraphsHaveFuture(ranked) {
 		f[fNoSumOrAge] = 1
 	}
 	if qr.quote && len(qr.speakers) > 0 && slices.Contains(qr.speakers, top.pix.sents[ranked[0].sent].sayer) {

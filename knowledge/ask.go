@@ -412,6 +412,8 @@ type query struct {
 	// much did the tour cost"), age for one that asks how old someone is:
 	// the answer needs a currency amount, an age.
 	money, age bool
+	// future is true for a when-question about what is still to come.
+	future bool
 	// focus are the indexes in terms of the words the question asks
 	// about: the noun after "what" or "which" ("what rocket"), the
 	// subject after the auxiliary ("what was the vote count"), the word
@@ -450,6 +452,7 @@ var (
 	// the thing "what" asks for.
 	moneyQuestionRe   = regexp.MustCompile(`\b(cost|costs|costing|spend|spends|spent|spending|pay|pays|paid|worth|price|priced|budget|salary|salaries|fund|funds|funding|funded|money|invest|invested|investment|earn|earns|earned|revenue|fee|fees|fine|fined|charge|charged|raise|raised|dollars)\b`)
 	howManyCurrencyRe = regexp.MustCompile(`\bhow many (dollars|euros|pounds|yen|cents)\b`)
+	dueToBeRe         = regexp.MustCompile(`\bdue to be\b`)
 	moneyWhatRe       = regexp.MustCompile(`\bwhat (is|was|were|are|will be)( the| its| his| her| their)?( \w+(?:'s|’s)?)? (salary|price|cost|budget|fee|value|worth|pay)\b`)
 )
 
@@ -493,6 +496,9 @@ func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
 	qr.money = qr.kind == qHowMany && moneyQuestionRe.MatchString(lower) && (!strings.Contains(lower, "how many") || howManyCurrencyRe.MatchString(lower)) ||
 		may("what ") && moneyWhatRe.MatchString(lower)
 	qr.age = may("how old", "what age")
+	// "When will construction begin", "when are they due to be
+	// sentenced": a date still to come answers.
+	qr.future = qr.kind == qWhen && (futureRe.MatchString(q) || dueToBeRe.MatchString(lower))
 	qr.quote = may("say", "said", "tell", "told", "quot", "describ", "call", "put it", "words", "statement", "claim", "respon", "react") &&
 		sayRe.MatchString(lower)
 	// "Called off" is cancelled, not said, and "another call" is a phone

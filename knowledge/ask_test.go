@@ -892,6 +892,34 @@ func TestAskAnswersWhenSomethingIsExpected(t *testing.T) {
 	}
 }
 
+// TestAskAWhenStillToComeFindsALaterDate checks that a when-question about
+// what is still to come ("due to be sentenced") is answered by a date
+// after the story's, not by the day the story reports.
+func TestAskAWhenStillToComeFindsALaterDate(t *testing.T) {
+	story, err := knowledge.Parse("sentencing", []byte(`date 2018-06-21 By Staff
+
+HELENA - The owner of a Helena paving company who rigged bids on highway contracts was sentenced on Wednesday to 30 months in federal prison.
+
+The owner pleaded guilty in January to one count of conspiracy.
+
+Two co-conspirators have also pleaded guilty. Both are scheduled to be sentenced on August 9, 2018.
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := knowledge.NewLibrary(story)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := lib.Ask("When are the paving company owner's two co-conspirators in the highway bid-rigging case due to be sentenced?", knowledge.AskOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Abstained || len(a.Citations) == 0 || a.Citations[0].Paragraph != 3 || !strings.Contains(a.Text, "August 9") {
+		t.Errorf("answer %q, want ¶3 (August 9, 2018) first", a.Text)
+	}
+}
+
 // TestAskCountsWhatTheQuestionCounts checks the count a "how many X"
 // question needs: a number standing by X, before it ("46 county
 // inspectors", "23 old and rusty roadside drainage culverts") or just after
@@ -900,8 +928,7 @@ func TestAskAnswersWhenSomethingIsExpected(t *testing.T) {
 // X is the head of its phrase: in "fisheries inspectors" the inspectors
 // are counted, not the fisheries.
 func TestAskCountsWhatTheQuestionCounts(t *testing.T) {
-	story, err := knowledge.Parse("grants", []byte(`title Lake cleanup money announced
-date 2024-03-12
+	story, err := knowledge.Parse("grants", []byte(`date 2024-03-12 By Staff
 
 The agency on Tuesday announced $18 million for 14 projects that will cut farm runoff into the lake, where algae blooms threaten drinking water.
 

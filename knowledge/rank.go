@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -263,6 +264,11 @@ func (sn *snapshot) rank(qr query, story string) []scored {
 			// ("nominated on July 8").
 			if qr.age && feats&featNumber != 0 && !hasAge(sn.stories[d.story].Paragraphs[d.pix.para].Text[sx.span.Start:sx.span.End]) {
 				feats &^= featNumber
+			}
+			// "When are they due to be sentenced": a date to come answers,
+			// not the day of the story's own sentencing.
+			if qr.future && feats&(featDate|featAgo) != 0 && !sn.futureDateIn(d, sx.span) {
+				feats &^= featDate | featAgo
 			}
 			score += cueBonus(qr.kind, feats)
 			// "Which judge": the sentence that names the person the story
@@ -676,4 +682,26 @@ func (sn *snapshot) leadWord(t qterm, story int) bool {
 		}
 	}
 	return float64(n) <= leadWordShare*float64(len(paras))
+}
+
+// futureDateIn reports whether the sentence at span of paragraph d names
+// a date after its story's: a resolved date, or a later year. A story
+// without a date is taken to have one.
+func (sn *snapshot) futureDateIn(d docRef, span Span) bool {
+	st := sn.stories[d.story]
+	if st.Date.IsZero() {
+		return true
+	}
+	p := &st.Paragraphs[d.pix.para]
+	if slices.ContainsFunc(st.Dates, func(r DateRef) bool {
+		return r.Paragraph == p.N && r.Span.Start >= span.Start && r.Span.Start < span.End && r.To.After(st.Date)
+	}) {
+		return true
+	}
+	for _, y := range yearRe.FindAllString(p.Text[span.Start:span.End], -1) {
+		if n, _ := strconv.Atoi(y); n > st.Date.Year() {
+			return true
+		}
+	}
+	return false
 }
