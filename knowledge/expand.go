@@ -561,7 +561,9 @@ func (sn *snapshot) addTerms(qr *query, text string, w float64) {
 		// place, as for "who" and "where".
 		// A noun before a person is still a person ("which commerce
 		// secretary"); a "social media site" is no place.
-		if qr.kind == qOther && len(qr.focus) > 0 && !qr.quote {
+		// "Which NOAA official commented on …" asks who said it, as "who
+		// told CNN" does; "what did the minister say" asks for words.
+		if qr.kind == qOther && len(qr.focus) > 0 && (!qr.quote || whNounFirst(toks)) {
 			switch f := qr.terms[qr.focus[0]]; {
 			case lexIsFirstlyKindOf(f.lower, "person"):
 				qr.kind = qWho
@@ -1211,3 +1213,14 @@ const (
 	phrasalScale = 0.85
 	phrasalHead  = 1.0
 )
+
+// whNounFirst reports whether the question's wh-word ("which", "what")
+// opens it and is followed at once by its noun rather than by an
+// auxiliary: "which official said", not "what did the official say".
+func whNounFirst(toks []token) bool {
+	if len(toks) < 2 || toks[0].Lower != "which" && toks[0].Lower != "what" {
+		return false
+	}
+	_, aux := auxWords[toks[1].Lower]
+	return !aux
+}

@@ -90,6 +90,7 @@ func TestTheQuestionTypeIsReadFromItsGrammar(t *testing.T) {
 		{"What rocket launched the spacecraft?", qOther},
 		{"What social media site did Trump post on?", qOther}, // a site, but not a place
 		{"What did the judge say about the case?", qOther},    // a quote question keeps its reading
+		{"Which official commented on the finding?", qWho},    // who said it
 		{"Who was the acting administrator when the report came out?", qWho},
 		{"Who was in charge where the summit was held?", qWho},
 		{"Which prison was he in when he wrote the letters?", qOther},
