@@ -799,6 +799,20 @@ func corpusStory(t *testing.T, id string) *knowledge.Library {
 	return lib
 }
 
+// storyLibrary returns a library of one story written out in the test.
+func storyLibrary(t *testing.T, name, text string) *knowledge.Library {
+	t.Helper()
+	s, err := knowledge.Parse(name, []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := knowledge.NewLibrary(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lib
+}
+
 // TestAskFindsWhatTheQuestionAsksFor checks the answer-type reading of
 // "what N" and "which N": a passage that names an N — an instance of it
 // in WordNet (Budapest for "city"), a place or person the index
@@ -896,21 +910,14 @@ func TestAskAnswersWhenSomethingIsExpected(t *testing.T) {
 // what is still to come ("due to be sentenced") is answered by a date
 // after the story's, not by the day the story reports.
 func TestAskAWhenStillToComeFindsALaterDate(t *testing.T) {
-	story, err := knowledge.Parse("sentencing", []byte(`date 2018-06-21 By Staff
+	lib := storyLibrary(t, "sentencing", `date 2018-06-21 By Staff
 
 HELENA - The owner of a Helena paving company who rigged bids on highway contracts was sentenced on Wednesday to 30 months in federal prison.
 
 The owner pleaded guilty in January to one count of conspiracy.
 
 Two co-conspirators have also pleaded guilty. Both are scheduled to be sentenced on August 9, 2018.
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lib, err := knowledge.NewLibrary(story)
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	a, err := lib.Ask("When are the paving company owner's two co-conspirators in the highway bid-rigging case due to be sentenced?", knowledge.AskOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -928,7 +935,7 @@ Two co-conspirators have also pleaded guilty. Both are scheduled to be sentenced
 // X is the head of its phrase: in "fisheries inspectors" the inspectors
 // are counted, not the fisheries.
 func TestAskCountsWhatTheQuestionCounts(t *testing.T) {
-	story, err := knowledge.Parse("grants", []byte(`date 2024-03-12 By Staff
+	lib := storyLibrary(t, "grants", `date 2024-03-12 By Staff
 
 The agency on Tuesday announced $18 million for 14 projects that will cut farm runoff into the lake, where algae blooms threaten drinking water.
 
@@ -937,14 +944,7 @@ Ohio recipients won the most grants, nine in all, while groups in Michigan won t
 Since the program began, 46 county inspectors have completed fisheries training delivered by the agency, and scientists aboard the research ship Maumee sampled the lake's western basin in the summer.
 
 Contractors will replace at least 23 old and rusty roadside drainage culverts along the shore by fall.
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lib, err := knowledge.NewLibrary(story)
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	tests := []struct {
 		name, q string
 		answer  bool

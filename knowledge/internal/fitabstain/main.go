@@ -304,21 +304,31 @@ func main() {
 	}
 }
 
-// collect runs every training question through the library it belongs
-// to and keeps the features of the decision.
-func collect() ([]example, error) {
-	corpus := filepath.Join("knowledge", "testdata", "corpus")
-	var out []example
+// trainingStories returns the ids of the corpus stories that are not
+// held out, in file order.
+func trainingStories(corpus string) ([]string, error) {
 	entries, err := os.ReadDir(filepath.Join(corpus, "stories"))
 	if err != nil {
 		return nil, err
 	}
 	var train []string
 	for _, e := range entries {
-		id := strings.TrimSuffix(e.Name(), ".txt")
-		if strings.HasSuffix(e.Name(), ".txt") && !slices.Contains(heldOut, id) {
+		id, ok := strings.CutSuffix(e.Name(), ".txt")
+		if ok && !slices.Contains(heldOut, id) {
 			train = append(train, id)
 		}
+	}
+	return train, nil
+}
+
+// collect runs every training question through the library it belongs
+// to and keeps the features of the decision.
+func collect() ([]example, error) {
+	corpus := filepath.Join("knowledge", "testdata", "corpus")
+	var out []example
+	train, err := trainingStories(corpus)
+	if err != nil {
+		return nil, err
 	}
 	// Each training story alone.
 	for _, id := range train {
@@ -393,17 +403,13 @@ func collect() ([]example, error) {
 // story.
 func cutAnswers(weight float64) ([]example, error) {
 	corpus := filepath.Join("knowledge", "testdata", "corpus")
-	entries, err := os.ReadDir(filepath.Join(corpus, "stories"))
+	train, err := trainingStories(corpus)
 	if err != nil {
 		return nil, err
 	}
 	var out []example
-	for _, e := range entries {
-		id := strings.TrimSuffix(e.Name(), ".txt")
-		if !strings.HasSuffix(e.Name(), ".txt") || slices.Contains(heldOut, id) {
-			continue
-		}
-		path := filepath.Join(corpus, "stories", e.Name())
+	for _, id := range train {
+		path := filepath.Join(corpus, "stories", id+".txt")
 		qs, err := read(filepath.Join(corpus, "questions", id+".questions.jsonl"))
 		if err != nil {
 			return nil, err
