@@ -105,6 +105,8 @@ func Commands() []Command {
 				"citations, or is an LLM summary checked against them. In a thread the bot answered, a follow-up " +
 				"that leans on what came before (`why?`, `and what did he say next?`, `who said that?`) keeps the " +
 				"earlier questions' context; a question that names its own subject is answered as if asked alone. " +
+				"Asked what a story is about (`tl;dr?`, `what's this about?`, `catch me up on the bridge vote`), " +
+				"it answers with that story's key points, quoted. " +
 				"Manners get manners: \"thanks!\", \"hi\" or \"ok, got it\" get a word in kind (and \"hi\" what the bot " +
 				"can do), not a paragraph of the story, and do not count as questions for the editors.",
 			Arg: &Arg{Name: "question", Hint: "question", Description: "What do you want to know?", Required: true,

@@ -324,8 +324,10 @@ func (h *Handler) Answer(ctx context.Context, question string, opts AnswerOption
 		return Reply{}, fmt.Errorf("answer %q: %w", q, err)
 	}
 	quoteReply := h.quoteReply(ans)
-	if ans.Abstained || ans.Meta || !h.wantSummary(mode) {
-		if mode == ModeSummary && !ans.Abstained && !ans.Meta && !h.summaryAvailable() {
+	// A byline answer and a story's key points are the story's own
+	// words already; an LLM has nothing to add to them.
+	if ans.Abstained || ans.Meta || ans.Overview || !h.wantSummary(mode) {
+		if mode == ModeSummary && !ans.Abstained && !ans.Meta && !ans.Overview && !h.summaryAvailable() {
 			quoteReply.Note = "quoted from the story (no LLM is configured or it is unavailable)"
 		}
 		return quoteReply, nil
@@ -416,6 +418,8 @@ func (h *Handler) quoteReply(a knowledge.Answer) Reply {
 		r.Note = "the story doesn't answer this; nothing was guessed"
 	case a.Meta:
 		r.Note = "from the story's byline"
+	case a.Overview:
+		r.Note = "key points quoted from the story"
 	default:
 		r.Note = "quoted from the story"
 	}

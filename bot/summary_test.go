@@ -253,3 +253,18 @@ func TestUnanswerableQuestionsNeverReachTheLLM(t *testing.T) {
 		t.Fatalf("over-long message: %s after %d calls", r.Kind, len(srv.Requests()))
 	}
 }
+
+// TestARequestForTheGistGetsKeyPointsWithoutTheLLM checks that "tl;dr?"
+// is answered with the story's key points, quoted and cited, even when an
+// LLM is configured: they are the story's own words already.
+func TestARequestForTheGistGetsKeyPointsWithoutTheLLM(t *testing.T) {
+	srv := openaitest.New(t)
+	h := summaryHandler(t, srv, 5*time.Second)
+	r := ask(t, h, bot.Message{Text: "tl;dr?"})
+	if r.Abstained || r.Mode != bot.ModeQuote || len(r.Quotes) == 0 || len(srv.Requests()) != 0 {
+		t.Fatalf("abstained %v, mode %s, %d quotes after %d LLM calls: %q", r.Abstained, r.Mode, len(r.Quotes), len(srv.Requests()), r.Text)
+	}
+	if r.Note != "key points quoted from the story" {
+		t.Errorf("note %q, want the key points named", r.Note)
+	}
+}

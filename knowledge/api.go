@@ -36,6 +36,10 @@ type Answer struct {
 	// Meta is true when the question was about the story itself (author,
 	// date, outlet) and was answered from its header.
 	Meta bool
+	// Overview is true when the question asked what a story is about
+	// ("tl;dr?", "catch me up on the summit") and was answered with its
+	// key points.
+	Overview bool
 	// Hedged is true when the question was answered with low confidence:
 	// Text then opens by saying the passage may not answer it.
 	Hedged bool

@@ -966,3 +966,67 @@ Contractors will replace at least 23 old and rusty roadside drainage culverts al
 		})
 	}
 }
+
+// TestAskAnswersARequestForTheGist checks that a reader who asks what a
+// story is about, in any of the ways people do in chat, gets its key
+// points, verbatim and cited, from the story they name — and that a
+// question about something in particular is still searched as one.
+func TestAskAnswersARequestForTheGist(t *testing.T) {
+	seed := seedLibrary(t).Story(seedID)
+	bridge, err := knowledge.ReadFile("testdata/bridge/2026-03-03-harbor-bridge-vote.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := knowledge.NewLibrary(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := knowledge.NewLibrary(seed, bridge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		lib     *knowledge.Library
+		q       string
+		stories []string // the stories the key points come from; nil: not read as a request for the gist
+	}{
+		{"tl;dr gets the story's key points", one, "tl;dr?", []string{seedID}},
+		{"what's this about gets them", one, "what's this about", []string{seedID}},
+		{"a request with an opener and thanks gets them", one, "ok so can you summarize this pls", []string{seedID}},
+		{"catch me up on a topic gets the story about it", two, "catch me up on the harbor street bridge", []string{bridge.ID}},
+		{"what's the latest on a topic gets the story about it", two, "what's the latest on the Rubio-Lavrov meeting?", []string{seedID}},
+		{"with no topic, each story gives its first key point", two, "what's going on?", []string{seedID, bridge.ID}},
+		{"a particular question is searched as one", one, "What happened to the meeting between Rubio and Lavrov after the call on Monday, and who decided?", nil},
+		{"a topic no story covers is searched as a question", two, "catch me up on the super bowl", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := tt.lib.Ask(tt.q, knowledge.AskOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Overview != (tt.stories != nil) {
+				t.Fatalf("Overview = %v, want %v: %q", a.Overview, tt.stories != nil, a.Text)
+			}
+			if tt.stories == nil {
+				return
+			}
+			var got []string
+			for _, c := range a.Citations {
+				if !slices.Contains(got, c.Story) {
+					got = append(got, c.Story)
+				}
+				p := tt.lib.Story(c.Story).Paragraph(c.Paragraph)
+				if p == nil || !strings.Contains(p.Text, c.Quote) {
+					t.Errorf("key point %q is not verbatim in %s ¶%d", c.Quote, c.Story, c.Paragraph)
+				}
+			}
+			slices.Sort(got)
+			want := slices.Sorted(slices.Values(tt.stories))
+			if !slices.Equal(got, want) {
+				t.Errorf("key points from %v, want %v", got, want)
+			}
+		})
+	}
+}

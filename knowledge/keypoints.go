@@ -14,7 +14,15 @@ import (
 func (l *Library) KeyPoints(storyID string, n int) []Citation {
 	sn := l.snap.Load()
 	i, ok := sn.byID[storyID]
-	if !ok || n <= 0 {
+	if !ok {
+		return nil
+	}
+	return sn.keyPoints(i, n)
+}
+
+// keyPoints is KeyPoints for the snapshot's story i.
+func (sn *snapshot) keyPoints(i, n int) []Citation {
+	if n <= 0 {
 		return nil
 	}
 	s := sn.stories[i]
