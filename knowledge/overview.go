@@ -34,6 +34,43 @@ var (
 		`) (?:on|with|about|re|regarding|of|for|at)? ?(.+?)[?!. ]*$`)
 )
 
+var (
+	curlyQuotes = strings.NewReplacer("’", "'", "‘", "'")
+	// gistOpeners may open a request for the gist ("ok so tl;dr?").
+	gistOpeners = toSet(`so ok okay hey hi yo and well um sorry`)
+	// gistStarts are the words a request for the gist starts with, after
+	// its openers; a question starting otherwise skips the patterns.
+	gistStarts = toSet(`what's whats summarize summarise sum recap can could pls please give i got a the ` +
+		`summary gist rundown tl;dr tldr short highlights key catch fill bring update any news updates`)
+	// gistAfterWhat are the words after "what" in one.
+	gistAfterWhat = toSet(`is was happened has`)
+)
+
+// mayAskForGist reports, cheaply, whether the lower-case start of a
+// question starts as a request for the gist can: every question passes
+// here, and nearly all are ruled out by their first words.
+func mayAskForGist(lower string) bool {
+	lower = curlyQuotes.Replace(lower)
+	w, rest, _ := strings.Cut(lower, " ")
+	for {
+		if _, ok := gistOpeners[strings.TrimRight(w, ",.!")]; !ok || rest == "" {
+			break
+		}
+		w, rest, _ = strings.Cut(rest, " ")
+	}
+	w = strings.TrimRight(w, "?!.")
+	if w == "what" {
+		second, _, _ := strings.Cut(rest, " ")
+		_, ok := gistAfterWhat[strings.TrimRight(second, "?!.")]
+		return ok
+	}
+	_, ok := gistStarts[w]
+	return ok
+}
+
+// maxOverviewLen bounds the length of a request for the gist, in bytes.
+const maxOverviewLen = 120
+
 // maxOverviewTopic bounds the words of a topic an overview request may
 // name: "what happened with the rubio lavrov meeting" asks for the gist,
 // "what happened to Toledo's tap water ten years before the grants" asks
@@ -43,8 +80,16 @@ const maxOverviewTopic = 5
 // overviewTopic reports whether q asks for the gist of a story, and the
 // topic it names, if any.
 func overviewTopic(q string) (topic string, ok bool) {
-	lower := strings.ToLower(strings.TrimSpace(q))
-	lower = strings.NewReplacer("’", "'", "‘", "'").Replace(lower)
+	// Every question passes here: most are longer than a request for the
+	// gist can be, or lack all of its words, and skip the patterns.
+	if len(q) > maxOverviewLen {
+		return "", false
+	}
+	q = strings.TrimSpace(q)
+	if !mayAskForGist(strings.ToLower(q[:min(len(q), 24)])) {
+		return "", false
+	}
+	lower := curlyQuotes.Replace(strings.ToLower(q))
 	if overviewRe.MatchString(lower) {
 		return "", true
 	}
