@@ -339,7 +339,7 @@ func (h *Handler) Answer(ctx context.Context, question string, opts AnswerOption
 func (h *Handler) answer(ctx context.Context, m Message, q string, w ReplyWriter) (Reply, error) {
 	key := threadKey(m)
 	var opts AnswerOptions
-	if isFollowUp(q) {
+	if isFollowUp(q) || knowledge.AsksForGist(q) {
 		opts.Context = h.threads.context(key)
 	}
 	if pw, ok := w.(PartialWriter); ok {

@@ -423,3 +423,34 @@ func TestStoriesCountParagraphsAndQuotationsInGoodEnglish(t *testing.T) {
 		})
 	}
 }
+
+// TestTLDRInAThreadSumsUpTheThreadsStory checks that "tl;dr?" in a thread
+// about one of several stories gets that story's key points, not one line
+// of every story.
+func TestTLDRInAThreadSumsUpTheThreadsStory(t *testing.T) {
+	seed := mustLibrary(t).Stories()[0]
+	bridge, err := knowledge.ReadFile("../knowledge/testdata/bridge/2026-03-03-harbor-bridge-vote.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := knowledge.NewLibrary(seed, bridge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := bot.NewHandler(bot.Config{Library: lib})
+	thread := bot.Message{Platform: bot.PlatformSlack, Channel: "C1", Thread: "111.1", User: "U1"}
+	first := thread
+	first.Text = "Why is the Harbor Street bridge closing?"
+	ask(t, h, first)
+	tldr := thread
+	tldr.Text = "tl;dr?"
+	r := ask(t, h, tldr)
+	if r.Abstained || len(r.Quotes) == 0 {
+		t.Fatalf("tl;dr in the thread: abstained %v, %d quotes: %q", r.Abstained, len(r.Quotes), r.Text)
+	}
+	for _, q := range r.Quotes {
+		if q.Story != bridge.ID {
+			t.Errorf("key point from %s, want only the thread's story %s", q.Story, bridge.ID)
+		}
+	}
+}

@@ -990,19 +990,21 @@ func TestAskAnswersARequestForTheGist(t *testing.T) {
 		lib     *knowledge.Library
 		q       string
 		stories []string // the stories the key points come from; nil: not read as a request for the gist
+		context string   // the thread's earlier question
 	}{
-		{"tl;dr gets the story's key points", one, "tl;dr?", []string{seedID}},
-		{"what's this about gets them", one, "what's this about", []string{seedID}},
-		{"a request with an opener and thanks gets them", one, "ok so can you summarize this pls", []string{seedID}},
-		{"catch me up on a topic gets the story about it", two, "catch me up on the harbor street bridge", []string{bridge.ID}},
-		{"what's the latest on a topic gets the story about it", two, "what's the latest on the Rubio-Lavrov meeting?", []string{seedID}},
-		{"with no topic, each story gives its first key point", two, "what's going on?", []string{seedID, bridge.ID}},
-		{"a particular question is searched as one", one, "What happened to the meeting between Rubio and Lavrov after the call on Monday, and who decided?", nil},
-		{"a topic no story covers is searched as a question", two, "catch me up on the super bowl", nil},
+		{"tl;dr gets the story's key points", one, "tl;dr?", []string{seedID}, ""},
+		{"what's this about gets them", one, "what's this about", []string{seedID}, ""},
+		{"a request with an opener and thanks gets them", one, "ok so can you summarize this pls", []string{seedID}, ""},
+		{"catch me up on a topic gets the story about it", two, "catch me up on the harbor street bridge", []string{bridge.ID}, ""},
+		{"what's the latest on a topic gets the story about it", two, "what's the latest on the Rubio-Lavrov meeting?", []string{seedID}, ""},
+		{"with no topic, each story gives its first key point", two, "what's going on?", []string{seedID, bridge.ID}, ""},
+		{"in a thread, tl;dr is about the thread's story", two, "tl;dr?", []string{bridge.ID}, "why is the Harbor Street bridge closing?"},
+		{"a particular question is searched as one", one, "What happened to the meeting between Rubio and Lavrov after the call on Monday, and who decided?", nil, ""},
+		{"a topic no story covers is searched as a question", two, "catch me up on the super bowl", nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, err := tt.lib.Ask(tt.q, knowledge.AskOptions{})
+			a, err := tt.lib.Ask(tt.q, knowledge.AskOptions{Context: tt.context})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -77,6 +77,14 @@ const maxOverviewLen = 120
 // something in particular, and is searched as a question.
 const maxOverviewTopic = 5
 
+// AsksForGist reports whether q asks what a story is about without
+// naming it ("tl;dr?", "what's going on?"): in a thread, the thread says
+// which story, so a chat adapter passes its context along.
+func AsksForGist(q string) bool {
+	topic, ok := overviewTopic(q)
+	return ok && topic == ""
+}
+
 // overviewTopic reports whether q asks for the gist of a story, and the
 // topic it names, if any.
 func overviewTopic(q string) (topic string, ok bool) {
@@ -112,8 +120,9 @@ func overviewTopic(q string) (topic string, ok bool) {
 
 // answerOverview answers a request for the gist with the key points of
 // the story it is about: the story asked for (AskOptions.Story), the one
-// story of the library, or the story that best matches the topic named;
-// with no topic in a library of several, the first key point of each.
+// story of the library, or the story that best matches the topic named or,
+// with none named, the thread's context; failing all, the first key point
+// of each story.
 func (sn *snapshot) answerOverview(q string, opts AskOptions) (Answer, bool) {
 	topic, ok := overviewTopic(q)
 	if !ok || len(sn.stories) == 0 {
@@ -123,17 +132,29 @@ func (sn *snapshot) answerOverview(q string, opts AskOptions) (Answer, bool) {
 	if n <= 0 {
 		n = 3
 	}
+	// In a thread, "tl;dr?" is about the story the thread is about.
+	about := topic
+	if about == "" {
+		about = opts.Context
+	}
 	stories := []int{}
 	switch i, named := sn.byID[opts.Story]; {
 	case named:
 		stories = append(stories, i)
 	case len(sn.stories) == 1:
 		stories = append(stories, 0)
-	case topic != "":
-		qr := sn.parseQuery(topic, opts)
+	case about != "":
+		qr := sn.parseQuery(about, AskOptions{})
 		ranked := sn.rank(qr, "")
 		if len(ranked) == 0 || coverage(qr.terms, func(id uint32) bool { return sn.storyHas(sn.docs[ranked[0].doc].story, id) }) < 0.5 {
-			return Answer{}, false // searched as a question, it is answered or declined as one
+			if topic != "" {
+				return Answer{}, false // searched as a question, it is answered or declined as one
+			}
+			for i := range sn.stories { // a thread about none of them
+				stories = append(stories, i)
+			}
+			n = 1
+			break
 		}
 		stories = append(stories, sn.docs[ranked[0].doc].story)
 	default:
