@@ -144,8 +144,12 @@ func (sn *snapshot) features(qr query, ranked []scored) [numFeatures]float64 {
 	counting := qr.kind == qHowMany && strings.Contains(strings.ToLower(qr.text), "how many")
 	for _, k := range slices.Concat(qr.focus, qr.predicate) {
 		best := 0.0
+		// A verb is reworded more freely than a noun: the predicate of a
+		// yes-or-no question ("was the meeting cancelled?") is also known
+		// by a GloVe neighbour as close as a synonym ("postponed").
+		pred := slices.Contains(qr.predicate, k)
 		for _, a := range qr.terms[k].alts {
-			if a.exact() && a.strength > best && storyHas(a.id) {
+			if (a.exact() || pred && a.strength >= vectorScale*synonymGate) && a.strength > best && storyHas(a.id) {
 				best = a.strength
 			}
 		}

@@ -1032,3 +1032,35 @@ func TestAskAnswersARequestForTheGist(t *testing.T) {
 		})
 	}
 }
+
+// TestAskAYesOrNoQuestionNeedsItsVerb checks the decision on yes-or-no
+// questions: one whose verb the story uses, itself or in other words
+// ("cancelled" for a meeting the story says was postponed and put on
+// hold), is answered; one whose verb the story never uses ("resign",
+// "fired") is declined, however much of the rest it names.
+func TestAskAYesOrNoQuestionNeedsItsVerb(t *testing.T) {
+	lib := seedLibrary(t)
+	tests := []struct {
+		q      string
+		answer bool
+	}{
+		{"was the meeting cancelled?", true},
+		{"did trump cancel the summit?", true},
+		{"did rubio and lavrov talk?", true},
+		{"is the meeting still on?", true},
+		{"did rubio resign?", false},
+		{"was lavrov fired?", false},
+		{"has china offered to mediate?", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			a, err := lib.Ask(tt.q, knowledge.AskOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Abstained == tt.answer {
+				t.Errorf("abstained %v (decline %.2f), want %v: %q", a.Abstained, a.Why.Decline, !tt.answer, a.Text)
+			}
+		})
+	}
+}
