@@ -107,8 +107,9 @@ func Commands() []Command {
 				"earlier questions' context; a question that names its own subject is answered as if asked alone. " +
 				"Asked what a story is about (`tl;dr?`, `what's this about?`, `catch me up on the bridge vote`), " +
 				"it answers with that story's key points, quoted. " +
-				"Manners get manners: \"thanks!\", \"hi\" or \"ok, got it\" get a word in kind (and \"hi\" what the bot " +
-				"can do), not a paragraph of the story, and do not count as questions for the editors.",
+				"Manners get manners: \"thanks!\", \"hi\", \"lol\" or \"ok, got it\" get a word in kind (and \"hi\" or " +
+				"\"what can you do?\" what the bot can do), not a paragraph of the story, and do not count as questions " +
+				"for the editors.",
 			Arg: &Arg{Name: "question", Hint: "question", Description: "What do you want to know?", Required: true,
 				MaxLength: 1000},
 			Examples: []string{"why was the Rubio–Lavrov meeting put on hold?"},

@@ -16,6 +16,12 @@ const (
 	thanks
 	farewell
 	acknowledgement
+	// reaction is a laugh or a surprise ("lol", "wow"): nothing to answer.
+	reaction
+	// aboutBot asks what the bot is or can do ("what can you do?").
+	aboutBot
+	// nothing holds no word at all ("?", "🤔").
+	nothing
 )
 
 // socialWords are the words such messages are made of, each with the kind
@@ -31,7 +37,17 @@ var socialWords = map[string]social{
 	"nice": acknowledgement, "perfect": acknowledgement, "awesome": acknowledgement,
 	"got": acknowledgement, "understood": acknowledgement, "gotcha": acknowledgement,
 	"helpful": acknowledgement, "useful": acknowledgement,
+	"lol": reaction, "haha": reaction, "hah": reaction, "lmao": reaction, "wow": reaction,
+	"interesting": reaction, "hmm": reaction, "huh": reaction, "oh": reaction, "ah": reaction,
+	"omg": reaction, "yikes": reaction, "whoa": reaction,
 }
+
+// aboutBotQuestions are the ways people ask a bot what it is: the whole
+// message, lower-case, without its punctuation.
+var aboutBotQuestions = wordSet(`what_can_you_do what_can_u_do what_do_you_do who_are_you who_are_u what_are_you
+what_is_storybot what_is_this_bot what's_storybot what's_this_bot how_does_this_work how_does_storybot_work
+how_do_you_work how_do_i_use_you how_do_i_use_this how_do_i_use_storybot are_you_a_bot help_me
+what_can_i_ask what_can_i_ask_you what_should_i_ask`)
 
 // fillerWords may stand in a social message beside the words that make it.
 var fillerWords = wordSet(`you so much very a lot for the that this it is was good all there see
@@ -40,20 +56,30 @@ again really that's it's i we guys everyone bot storybot`)
 // socialKind returns what kind of social message text is, or notSocial
 // when any of its words asks or says something ("thanks, and why?").
 func socialKind(text string) social {
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\''
+	})
+	if len(words) == 0 {
+		if strings.IndexFunc(text, unicode.IsSymbol) >= 0 {
+			return reaction // "👍", "😂"
+		}
+		return nothing
+	}
+	if aboutBotQuestions[strings.Join(words, "_")] {
+		return aboutBot
+	}
 	if strings.ContainsRune(text, '?') {
 		return notSocial
 	}
 	kind := notSocial
-	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && r != '\''
-	})
-	if len(words) == 0 || len(words) > 8 {
+	if len(words) > 8 {
 		return notSocial
 	}
 	for _, w := range words {
 		if k, ok := socialWords[w]; ok {
-			// Thanks outrank a greeting ("hi, thanks"), a farewell both.
-			if kind == notSocial || k == thanks || k == farewell && kind != thanks {
+			// Thanks outrank a greeting ("hi, thanks"), a farewell both;
+			// a laugh beside them is no more than that.
+			if kind == notSocial || kind == reaction || k == thanks || k == farewell && kind != thanks {
 				kind = k
 			}
 			continue
@@ -77,6 +103,17 @@ func (h *Handler) socialReply(kind social) Reply {
 		return Reply{Kind: KindHelp, Text: "You're welcome — ask me anything else about the story."}
 	case farewell:
 		return Reply{Kind: KindHelp, Text: "Bye — I'm here when you have another question about the story."}
+	case reaction:
+		return Reply{Kind: KindHelp, Text: "Ask me anything else about the story — I quote it word for word."}
+	case aboutBot:
+		hint := h.hint()
+		hint.Text = "I'm storybot: I answer questions about the news stories I follow, quoting them word " +
+			"for word with ¶ citations, and I say so when a story doesn't answer. " + hint.Text
+		return hint
+	case nothing:
+		hint := h.hint()
+		hint.Text = "What would you like to know? " + hint.Text
+		return hint
 	default:
 		return Reply{Kind: KindHelp, Text: "Glad that helped. Ask me anything else about the story."}
 	}

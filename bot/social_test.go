@@ -21,9 +21,18 @@ func TestMannersGetManners(t *testing.T) {
 		{"ok, got it — thanks", bot.KindHelp, "You're welcome"},
 		{"great", bot.KindHelp, "Glad that helped"},
 		{"bye", bot.KindHelp, "Bye"},
+		{"lol", bot.KindHelp, "Ask me anything else"},
+		{"haha wow", bot.KindHelp, "Ask me anything else"},
+		{"👍", bot.KindHelp, "Ask me anything else"},
+		{"?", bot.KindHelp, "I answer questions"},
+		{"what can you do?", bot.KindHelp, "I'm storybot"},
+		{"Who are you?", bot.KindHelp, "I'm storybot"},
+		{"how do I use this", bot.KindHelp, "I'm storybot"},
 		// A question or a word of the story in it makes it a question.
 		{"thanks, and why was the meeting put on hold?", bot.KindAnswer, ""},
 		{"great summit", bot.KindAnswer, ""},
+		{"lol why was the meeting put on hold", bot.KindAnswer, ""},
+		{"what can you tell me about Peskov?", bot.KindAnswer, ""},
 		{"hi, who is Anna Kelly", bot.KindAnswer, "Anna Kelly"},
 	} {
 		t.Run(tt.text+" gets a reply of kind "+string(tt.kind), func(t *testing.T) {
