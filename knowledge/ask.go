@@ -63,6 +63,9 @@ func (l *Library) Ask(question string, opts AskOptions) (Answer, error) {
 	if a, ok := sn.answerOverview(q, opts); ok {
 		return a, nil
 	}
+	if a, ok := sn.answerIdentity(q, opts); ok {
+		return a, nil
+	}
 	qr := sn.parseQuery(q, opts)
 	ranked := sn.rank(qr, opts.Story)
 	ans := Answer{Question: q}

@@ -1064,3 +1064,36 @@ func TestAskAYesOrNoQuestionNeedsItsVerb(t *testing.T) {
 		})
 	}
 }
+
+// TestAskWhoIsSomeoneTheStoryNames checks that "who is X" about a person
+// the story names is answered by the sentence that introduces them, with
+// their role, rather than by any sentence that mentions them.
+func TestAskWhoIsSomeoneTheStoryNames(t *testing.T) {
+	lib := seedLibrary(t)
+	tests := []struct {
+		q, want string // want: words the first cited sentence has; "" for a decline
+	}{
+		{"who is lavrov", "Russian counterpart Sergey Lavrov"},
+		{"who's peskov?", "Kremlin spokesperson Dmitry Peskov"},
+		{"Who is Anna Kelly?", "deputy press secretary Anna Kelly"},
+		{"who is the kremlin spokesperson", "Peskov"}, // a role, searched as a question
+		{"who is zelensky", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			a, err := lib.Ask(tt.q, knowledge.AskOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.want == "" {
+				if !a.Abstained {
+					t.Errorf("answered %q, want a decline", a.Text)
+				}
+				return
+			}
+			if a.Abstained || len(a.Citations) == 0 || !strings.Contains(a.Citations[0].Quote, tt.want) {
+				t.Errorf("answer %q, want first a sentence with %q", a.Text, tt.want)
+			}
+		})
+	}
+}
