@@ -434,7 +434,7 @@ type query struct {
 }
 
 var (
-	sayRe = regexp.MustCompile(`\b(say|said|says|tell|told|quote|quoted|describe|described|call|called|put it|words|statement|claim|respond|response|react)\b`)
+	sayRe = regexp.MustCompile(`\b(say|said|says|tell|told|quote|quotes|quoted|describe|described|call|called|put it|words|statement|statements|claim|respond|response|react|comment|comments|commented|remarks)\b`)
 	// whNounRe is a question word followed by a noun of its own and an
 	// auxiliary: "what weapon did …", "which agency has …". These
 	// patterns match a question in lower case: (?i) costs a case fold
@@ -505,7 +505,7 @@ func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
 	// "When will construction begin", "when are they due to be
 	// sentenced": a date still to come answers.
 	qr.future = qr.kind == qWhen && (futureRe.MatchString(q) || dueToBeRe.MatchString(lower))
-	qr.quote = may("say", "said", "tell", "told", "quot", "describ", "call", "put it", "words", "statement", "claim", "respon", "react") &&
+	qr.quote = may("say", "said", "tell", "told", "quot", "describ", "call", "put it", "words", "statement", "claim", "respon", "react", "comment", "remarks") &&
 		sayRe.MatchString(lower)
 	// "Called off" is cancelled, not said, and "another call" is a phone
 	// call, not someone's words.
@@ -531,7 +531,7 @@ func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
 // Nouns such as "call" or "statement" are left out: "When did they have
 // a phone call?" asks about the call, not for anyone's words.
 var sayWords = toSet(`say said says tell told quote quoted describe described respond responded responds react
-reacted reply replied`)
+reacted reply replied quotes remarks comments statement statements`)
 
 // sayAdverbs let unquotedSayer see past an adverb to the subject of a
 // verb of saying ("she also said").
@@ -546,7 +546,15 @@ func (sn *snapshot) unquotedSayer(toks []token) string {
 		_, ok := sayWords[t.Lower]
 		return ok
 	})
-	if p < 0 || len(sn.namedSpeakers(toks[:p])) > 0 {
+	if p < 0 {
+		return ""
+	}
+	// "Any quotes from Rubio?", "remarks by Lavrov": the one who spoke
+	// comes after the words, not before.
+	if p+2 < len(toks) && quoteNouns[toks[p].Lower] && (toks[p+1].Lower == "from" || toks[p+1].Lower == "by" || toks[p+1].Lower == "of") {
+		return sn.unquotedIn(toks[p+2:])
+	}
+	if len(sn.namedSpeakers(toks[:p])) > 0 {
 		return ""
 	}
 	// "Did he take back what he had said": the one who said is "he", and
@@ -565,7 +573,20 @@ func (sn *snapshot) unquotedSayer(toks []token) string {
 	if w := toks[0].Lower; w == "who" || w == "whom" || w == "whose" {
 		return ""
 	}
-	for i, t := range toks[:p] {
+	return sn.unquotedIn(toks[:p])
+}
+
+// quoteNouns name someone's words: "quotes from X", "remarks by X".
+var quoteNouns = map[string]bool{"quote": true, "quotes": true, "quotation": true, "quotations": true,
+	"remarks": true, "comments": true, "statement": true, "statements": true, "words": true}
+
+// unquotedIn returns the full name of a person the stories mention but
+// never quote whom toks name, or "".
+func (sn *snapshot) unquotedIn(toks []token) string {
+	if len(sn.namedSpeakers(toks)) > 0 {
+		return ""
+	}
+	for i, t := range toks {
 		lw := t.Lower
 		// Lower-case is fine: readers type "what did rubio say".
 		full, ok := sn.mentions[lw]

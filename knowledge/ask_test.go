@@ -652,6 +652,15 @@ func TestWhatDidTheySayForSomeoneNeverQuoted(t *testing.T) {
 			t.Errorf("text %q", a.Text)
 		}
 	})
+	t.Run("any quotes from them is asked as what they said", func(t *testing.T) {
+		a, err := lib.Ask("any quotes from rubio?", knowledge.AskOptions{})
+		if err != nil || !strings.HasPrefix(a.Text, "The story quotes no words of Marco Rubio directly; it reports them:") {
+			t.Errorf("answer %q, %v", a.Text, err)
+		}
+		if a, _ := lib.Ask("remarks by lavrov", knowledge.AskOptions{}); !a.Abstained || !strings.HasPrefix(a.Text, "The story quotes no words of Sergey Lavrov.") {
+			t.Errorf("remarks by lavrov: %q", a.Text)
+		}
+	})
 	t.Run("someone neither quoted nor reported gets the README's wording, and nobody else's words", func(t *testing.T) {
 		a, _ := lib.Ask("what did putin say?", knowledge.AskOptions{})
 		if !a.Abstained || len(a.Citations) != 0 || !strings.HasPrefix(a.Text, "The story quotes no words of Vladimir Putin.") {
