@@ -43,6 +43,10 @@ func TestAskMetadata(t *testing.T) {
 		{"which outlet names the outlet", "Which outlet published this?", []string{"CNN"}},
 		{"when it was updated quotes the update note and resolves its day", "When was the story updated?", []string{"updated with additional reporting Tuesday", "¶20", "Oct 21, 2025"}},
 		{"the headline is the title", "What is the headline?", []string{"President Donald Trump’s hopes"}},
+		{"is this from an outlet names the outlet", "is this from reuters?", []string{"CNN"}},
+		{"the source of the story is its outlet", "what's the source", []string{"CNN"}},
+		{"was this published today gives the date", "was this published today", []string{"October 21, 2025"}},
+		{"is this new gives the date", "is this story new?", []string{"October 21, 2025"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,8 +9,8 @@ import (
 var (
 	metaSubject = `(this|the|that|it|its)\s*(story|article|piece|report|news|item)?`
 	authorRe    = regexp.MustCompile(`(?i)\b(who (wrote|authored|reported|penned|writes)\s+` + metaSubject + `\b|(who is|who are|who were|name) the (author|authors|reporters?|writers?)\b|\b(authors?|byline|reporters?|writers?) of ` + metaSubject + `\b|\bwritten by whom\b|^who (wrote|authored) (it|this)\b)`)
-	pubDateRe   = regexp.MustCompile(`(?i)\b(when (was|is|did)\s+` + metaSubject + `\s*(published|written|posted|released|dated|come out|run|appear)|(publication|publish|published) date|what (date|day) (was|is)\s+` + metaSubject + `\s*(from|published|dated|written)|how old is ` + metaSubject + `)`)
-	outletRe    = regexp.MustCompile(`(?i)\b((which|what) (outlet|publication|news organi[sz]ation|newspaper|network|site|news outlet|media outlet)\b|who (published|ran|publishes)\s+` + metaSubject + `|where (was|is)\s+` + metaSubject + `\s*(published|from))`)
+	pubDateRe   = regexp.MustCompile(`(?i)\b(when (was|is|did)\s+` + metaSubject + `\s*(published|written|posted|released|dated|come out|run|appear)|(publication|publish|published) date|what (date|day) (was|is)\s+` + metaSubject + `\s*(from|published|dated|written)|how old is ` + metaSubject + `|^(was|is)\s+` + metaSubject + `\s*(published|written|posted|released|from)\s+(today|yesterday|this|last|on|in)\b|^is\s+` + metaSubject + `\s*(new|recent|old|current|up to date)\W*$)`)
+	outletRe    = regexp.MustCompile(`(?i)\b((which|what) (outlet|publication|news organi[sz]ation|newspaper|network|site|news outlet|media outlet)\b|who (published|ran|publishes)\s+` + metaSubject + `|where (was|is)\s+` + metaSubject + `\s*(published|from)|^(is|was)\s+` + metaSubject + `\s*(from|by|published by|on)\s|^what('s| is) the source\W*$|\bsource of ` + metaSubject + `)`)
 	updatedRe   = regexp.MustCompile(`(?i)\b(when (was|is|did)\s+` + metaSubject + `\s*(last )?(updated|changed|revised|corrected)|(was|has) ` + metaSubject + `\s*(been )?(updated|changed|revised|corrected)|last updated)`)
 	titleRe     = regexp.MustCompile(`(?i)\bwhat('s| is) the (headline|title)\b|\b(headline|title) of ` + metaSubject)
 )
@@ -27,9 +27,9 @@ func (sn *snapshot) answerMeta(q string, opts AskOptions) (Answer, bool) {
 		kind = "updated"
 	case may("wrote", "author", "report", "penned", "write", "byline", "written by whom") && authorRe.MatchString(q):
 		kind = "author"
-	case may("publish", "written", "posted", "released", "dated", "come out", "run", "appear", "date", "what d", "how old is") && pubDateRe.MatchString(q):
+	case may("publish", "written", "posted", "released", "dated", "come out", "run", "appear", "date", "what d", "how old is", "new", "recent", "old", "current", "up to date") && pubDateRe.MatchString(q):
 		kind = "date"
-	case may("outlet", "publication", "organi", "newspaper", "network", "site", "publish", "ran", "where") && outletRe.MatchString(q):
+	case may("outlet", "publication", "organi", "newspaper", "network", "site", "publish", "ran", "where", "is this", "is it", "was this", "was it", "is the", "source") && outletRe.MatchString(q):
 		kind = "outlet"
 	case may("headline", "title") && titleRe.MatchString(q):
 		kind = "title"
