@@ -197,17 +197,12 @@ func (sn *snapshot) expand(lower, term string, name bool) []alt {
 }
 
 // goingToFuture reports whether toks[i], "going", is the auxiliary of
-// the future "be going to" followed by a verb: a form of "be" before it
-// and "to" and a word WordNet knows as a verb after.
+// the future "be going to" followed by a verb: "to" and a word WordNet
+// knows as a verb after it. The form of "be" may stand anywhere before
+// ("is the summit going to happen"), or be the wh-word's own "'s", which
+// the tokenizer drops ("where's the summit going to be").
 func goingToFuture(toks []token, i int) bool {
-	if i == 0 || i+2 >= len(toks) || toks[i+1].Lower != "to" || lexPOS(toks[i+2].Lower)&lexVerb == 0 {
-		return false
-	}
-	switch toks[i-1].Lower {
-	case "is", "are", "was", "were", "am", "be", "been", "not", "s", "re", "m":
-		return true
-	}
-	return false
+	return i > 0 && i+2 < len(toks) && toks[i+1].Lower == "to" && lexPOS(toks[i+2].Lower)&lexVerb != 0
 }
 
 // capAlts keeps the n strongest stand-ins.

@@ -342,3 +342,19 @@ func TestYesNoAsksAboutItsVerb(t *testing.T) {
 		})
 	}
 }
+
+// TestGoingToIsTheFuture checks that "going" in "going to <verb>" is read
+// as the future, not as a word of the question, wherever its "be" stands:
+// "where's the summit going to be" asks where the summit will be.
+func TestGoingToIsTheFuture(t *testing.T) {
+	sn := seedSnapshot(t)
+	for _, q := range []string{"where's the summit going to be", "is the summit going to happen?", "who is going to head the US side?"} {
+		t.Run(q, func(t *testing.T) {
+			for _, x := range sn.parseQuery(q, AskOptions{}).terms {
+				if x.lower == "going" {
+					t.Errorf("%q searches for %q", q, x.lower)
+				}
+			}
+		})
+	}
+}
