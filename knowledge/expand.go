@@ -930,11 +930,13 @@ func focusOf(text string, toks []token, terms []qterm) (focus, predicate []int) 
 						break
 					}
 					head, end, start = h, e, j
-					if _, ok := subjectPreps[toks[min(e, len(toks)-1)].Lower]; ok && e < len(toks) {
-						j = skipDet(e + 1)
-						continue
+					if e >= len(toks) {
+						break
 					}
-					break
+					if _, ok := subjectPreps[toks[e].Lower]; !ok {
+						break
+					}
+					j = skipDet(e + 1)
 				}
 				for end >= 0 && content(end) && lexPOS(toks[end].Lower) == lexAdv && !toks[end].Cap {
 					end++
