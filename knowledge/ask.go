@@ -504,7 +504,7 @@ func (sn *snapshot) parseQuery(q string, opts AskOptions) query {
 	qr.age = may("how old", "what age")
 	// "When will construction begin", "when are they due to be
 	// sentenced": a date still to come answers.
-	qr.future = qr.kind == qWhen && (futureRe.MatchString(q) || dueToBeRe.MatchString(lower))
+	qr.future = qr.kind == qWhen && ((containsAny(lower, futureMarkers) && futureRe.MatchString(lower)) || dueToBeRe.MatchString(lower))
 	qr.quote = may("say", "said", "tell", "told", "quot", "describ", "call", "put it", "words", "statement", "claim", "respon", "react", "comment", "remarks") &&
 		sayRe.MatchString(lower)
 	// "Called off" is cancelled, not said, and "another call" is a phone

@@ -6,13 +6,15 @@ import (
 	"strings"
 )
 
+// The patterns match the question in lower case: (?i) would cost a case
+// fold on every question.
 var (
 	metaSubject = `(this|the|that|it|its)\s*(story|article|piece|report|news|item)?`
-	authorRe    = regexp.MustCompile(`(?i)\b(who (wrote|authored|reported|penned|writes)\s+` + metaSubject + `\b|(who is|who are|who were|name) the (author|authors|reporters?|writers?)\b|\b(authors?|byline|reporters?|writers?) of ` + metaSubject + `\b|\bwritten by whom\b|^who (wrote|authored) (it|this)\b)`)
-	pubDateRe   = regexp.MustCompile(`(?i)\b(when (was|is|did)\s+` + metaSubject + `\s*(published|written|posted|released|dated|come out|run|appear)|(publication|publish|published) date|what (date|day) (was|is)\s+` + metaSubject + `\s*(from|published|dated|written)|how old is ` + metaSubject + `|^(was|is)\s+` + metaSubject + `\s*(published|written|posted|released|from)\s+(today|yesterday|this|last|on|in)\b|^is\s+` + metaSubject + `\s*(new|recent|old|current|up to date)\W*$)`)
-	outletRe    = regexp.MustCompile(`(?i)\b((which|what) (outlet|publication|news organi[sz]ation|newspaper|network|site|news outlet|media outlet)\b|who (published|ran|publishes)\s+` + metaSubject + `|where (was|is)\s+` + metaSubject + `\s*(published|from)|^(is|was)\s+` + metaSubject + `\s*(from|by|published by|on)\s|^what('s| is) the source\W*$|\bsource of ` + metaSubject + `)`)
-	updatedRe   = regexp.MustCompile(`(?i)\b(when (was|is|did)\s+` + metaSubject + `\s*(last )?(updated|changed|revised|corrected)|(was|has) ` + metaSubject + `\s*(been )?(updated|changed|revised|corrected)|last updated)`)
-	titleRe     = regexp.MustCompile(`(?i)\bwhat('s| is) the (headline|title)\b|\b(headline|title) of ` + metaSubject)
+	authorRe    = regexp.MustCompile(`\b(who (wrote|authored|reported|penned|writes)\s+` + metaSubject + `\b|(who is|who are|who were|name) the (author|authors|reporters?|writers?)\b|\b(authors?|byline|reporters?|writers?) of ` + metaSubject + `\b|\bwritten by whom\b|^who (wrote|authored) (it|this)\b)`)
+	pubDateRe   = regexp.MustCompile(`\b(when (was|is|did)\s+` + metaSubject + `\s*(published|written|posted|released|dated|come out|run|appear)|(publication|publish|published) date|what (date|day) (was|is)\s+` + metaSubject + `\s*(from|published|dated|written)|how old is ` + metaSubject + `|^(was|is)\s+` + metaSubject + `\s*(published|written|posted|released|from)\s+(today|yesterday|this|last|on|in)\b|^is\s+` + metaSubject + `\s*(new|recent|old|current|up to date)\W*$)`)
+	outletRe    = regexp.MustCompile(`\b((which|what) (outlet|publication|news organi[sz]ation|newspaper|network|site|news outlet|media outlet)\b|who (published|ran|publishes)\s+` + metaSubject + `|where (was|is)\s+` + metaSubject + `\s*(published|from)|^(is|was)\s+` + metaSubject + `\s*(from|by|published by|on)\s|^what('s| is) the source\W*$|\bsource of ` + metaSubject + `)`)
+	updatedRe   = regexp.MustCompile(`\b(when (was|is|did)\s+` + metaSubject + `\s*(last )?(updated|changed|revised|corrected)|(was|has) ` + metaSubject + `\s*(been )?(updated|changed|revised|corrected)|last updated)`)
+	titleRe     = regexp.MustCompile(`\bwhat('s| is) the (headline|title)\b|\b(headline|title) of ` + metaSubject)
 )
 
 // answerMeta answers questions about a story itself — its authors, date,
@@ -23,15 +25,15 @@ func (sn *snapshot) answerMeta(q string, opts AskOptions) (Answer, bool) {
 	lower, odd := strings.ToLower(q), oddFold(q)
 	may := func(subs ...string) bool { return odd || containsAny(lower, subs) }
 	switch {
-	case may("updated", "changed", "revised", "corrected") && updatedRe.MatchString(q):
+	case may("updated", "changed", "revised", "corrected") && updatedRe.MatchString(lower):
 		kind = "updated"
-	case may("wrote", "author", "report", "penned", "write", "byline", "written by whom") && authorRe.MatchString(q):
+	case may("wrote", "author", "report", "penned", "write", "byline", "written by whom") && authorRe.MatchString(lower):
 		kind = "author"
-	case may("publish", "written", "posted", "released", "dated", "come out", "run", "appear", "date", "what d", "how old is", "new", "recent", "old", "current", "up to date") && pubDateRe.MatchString(q):
+	case may("publish", "written", "posted", "released", "dated", "come out", "run", "appear", "date", "what d", "how old is", "is this", "is it", "is the story", "is the article") && pubDateRe.MatchString(lower):
 		kind = "date"
-	case may("outlet", "publication", "organi", "newspaper", "network", "site", "publish", "ran", "where", "is this", "is it", "was this", "was it", "is the", "source") && outletRe.MatchString(q):
+	case may("outlet", "publication", "organi", "newspaper", "network", "site", "publish", "ran", "where", "is this", "is it", "was this", "was it", "is the story", "is the article", "source") && outletRe.MatchString(lower):
 		kind = "outlet"
-	case may("headline", "title") && titleRe.MatchString(q):
+	case may("headline", "title") && titleRe.MatchString(lower):
 		kind = "title"
 	default:
 		return Answer{}, false
