@@ -170,6 +170,12 @@ func FuzzAsk(f *testing.F) {
 		"how long how long how long",
 		"U.S. U.S. 2025 ¶4 \"quote\" ‘mixed’",
 		"zzzzzzzzzzzzzzzzzzzz qqqqqqqq",
+		"ok so tl;dr?",                     // the key points
+		"catch me up on the summit",        // the key points of the story named
+		"who’s Lavrov",                     // the sentence that introduces him
+		"any quotes from rubio?",           // his words, reported
+		"was this published today",         // the byline
+		"did rubio and lavrov meet in 🇭🇺?", // a yes-or-no question's verb
 	} {
 		f.Add(q)
 	}
