@@ -434,6 +434,7 @@ func TestUnseenSets(t *testing.T) {
 		{"the first fresh set answers as well as it does today", filepath.Join("testdata", "fresh", "stories"), filepath.Join("testdata", "fresh", "all.questions.jsonl"), 0.60, 0.25, 8},
 		{"the second fresh set answers as well as it does today", filepath.Join("testdata", "fresh2", "stories"), filepath.Join("testdata", "fresh2", "all.questions.jsonl"), 0.70, 0.55, 5},
 		{"the third fresh set answers as well as it does today", filepath.Join("testdata", "fresh3", "stories"), filepath.Join("testdata", "fresh3", "all.questions.jsonl"), 0.65, 0.33, 4},
+		{"the fourth fresh set answers as well as it does today", filepath.Join("testdata", "fresh4", "stories"), filepath.Join("testdata", "fresh4", "all.questions.jsonl"), 0.60, 0.16, 5},
 		{"blind questions on the training stories answer as well as they do today", filepath.Join(corpusDir, "stories"), filepath.Join("testdata", "blind_questions.jsonl"), 0.72, 0.33, 3},
 	}
 	for _, tt := range tests {

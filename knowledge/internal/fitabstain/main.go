@@ -392,66 +392,7 @@ func collect() ([]example, error) {
 		return nil, err
 	}
 	out = append(out, run(port, "port", pq)...)
-	// Stories and questions written for training by writers who saw
-	// neither the code nor any other question set, with more unanswerable
-	// questions of a stranger's kinds than the corpus has.
-	for _, dir := range trainDirs {
-		more, err := collectDir(dir)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, more...)
-	}
 	return out, nil
-}
-
-// trainDirs are the further training sets, in the corpus's layout.
-var trainDirs = []string{filepath.Join("knowledge", "testdata", "train2")}
-
-// collectDir runs a set in the corpus's layout (dir/stories,
-// dir/questions) each story alone and all together.
-func collectDir(dir string) ([]example, error) {
-	if _, err := os.Stat(dir); err != nil {
-		return nil, nil
-	}
-	entries, err := os.ReadDir(filepath.Join(dir, "stories"))
-	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	for _, e := range entries {
-		if id, ok := strings.CutSuffix(e.Name(), ".txt"); ok {
-			ids = append(ids, id)
-		}
-	}
-	var out, all []example
-	var allQs []question
-	for _, id := range ids {
-		lib, err := library(dir, id)
-		if err != nil {
-			return nil, err
-		}
-		qs, err := read(filepath.Join(dir, "questions", id+".questions.jsonl"))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, run(lib, id, qs)...)
-		allQs = append(allQs, qs...)
-	}
-	lib, err := library(dir, ids...)
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range ids {
-		var qs []question
-		for _, q := range allQs {
-			if q.Story == id {
-				qs = append(qs, q)
-			}
-		}
-		all = append(all, run(lib, id, qs)...)
-	}
-	return append(out, all...), nil
 }
 
 // cutAnswers makes unanswerable questions of the answerable ones: each
@@ -478,27 +419,6 @@ func cutAnswers(weight float64) ([]example, error) {
 			return nil, err
 		}
 		out = append(out, made...)
-	}
-	for _, dir := range trainDirs {
-		entries, err := os.ReadDir(filepath.Join(dir, "stories"))
-		if err != nil {
-			continue // not there
-		}
-		for _, e := range entries {
-			id, ok := strings.CutSuffix(e.Name(), ".txt")
-			if !ok {
-				continue
-			}
-			qs, err := read(filepath.Join(dir, "questions", id+".questions.jsonl"))
-			if err != nil {
-				return nil, err
-			}
-			made, err := cutStory(filepath.Join(dir, "stories", e.Name()), id, qs, weight)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, made...)
-		}
 	}
 	return out, nil
 }
