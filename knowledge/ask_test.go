@@ -812,6 +812,19 @@ func corpusStory(t *testing.T, id string) *knowledge.Library {
 	return lib
 }
 
+// wantAnswered asks q of lib and fails unless it is answered (answer) or
+// declined (!answer).
+func wantAnswered(t *testing.T, lib *knowledge.Library, q string, answer bool) {
+	t.Helper()
+	a, err := lib.Ask(q, knowledge.AskOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Abstained == answer {
+		t.Errorf("%q: abstained %v (decline %.2f), want %v: %q", q, a.Abstained, a.Why.Decline, !answer, a.Text)
+	}
+}
+
 // storyLibrary returns a library of one story written out in the test.
 func storyLibrary(t *testing.T, name, text string) *knowledge.Library {
 	t.Helper()
@@ -968,15 +981,7 @@ Contractors will replace at least 23 old and rusty roadside drainage culverts al
 		{"no count of the thing asked about declines", "How many scientists were aboard the research ship Maumee?", false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			a, err := lib.Ask(tt.q, knowledge.AskOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if a.Abstained == tt.answer {
-				t.Errorf("%q: abstained %v (decline %.2f), want %v: %q", tt.q, a.Abstained, a.Why.Decline, !tt.answer, a.Text)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantAnswered(t, lib, tt.q, tt.answer) })
 	}
 }
 
@@ -1066,15 +1071,7 @@ func TestAskAYesOrNoQuestionNeedsItsVerb(t *testing.T) {
 		{"has china offered to mediate?", false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.q, func(t *testing.T) {
-			a, err := lib.Ask(tt.q, knowledge.AskOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if a.Abstained == tt.answer {
-				t.Errorf("abstained %v (decline %.2f), want %v: %q", a.Abstained, a.Why.Decline, !tt.answer, a.Text)
-			}
-		})
+		t.Run(tt.q, func(t *testing.T) { wantAnswered(t, lib, tt.q, tt.answer) })
 	}
 }
 
