@@ -554,9 +554,6 @@ func (sn *snapshot) unquotedSayer(toks []token) string {
 	if p+2 < len(toks) && quoteNouns[toks[p].Lower] && (toks[p+1].Lower == "from" || toks[p+1].Lower == "by" || toks[p+1].Lower == "of") {
 		return sn.unquotedIn(toks[p+2:])
 	}
-	if len(sn.namedSpeakers(toks[:p])) > 0 {
-		return ""
-	}
 	// "Did he take back what he had said": the one who said is "he", and
 	// a name earlier in the question is not who spoke.
 	for i := p - 1; i >= 0; i-- {
@@ -573,7 +570,7 @@ func (sn *snapshot) unquotedSayer(toks []token) string {
 	if w := toks[0].Lower; w == "who" || w == "whom" || w == "whose" {
 		return ""
 	}
-	return sn.unquotedIn(toks[:p])
+	return sn.unquotedIn(toks[:p]) // which declines when toks[:p] names a quoted speaker
 }
 
 // quoteNouns name someone's words: "quotes from X", "remarks by X".

@@ -50,10 +50,7 @@ func TestFocusIsTheThingAsked(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.q+" asks about "+join(tt.want), func(t *testing.T) {
 			qr := sn.parseQuery(tt.q, AskOptions{})
-			var got []string
-			for _, k := range qr.focus {
-				got = append(got, qr.terms[k].lower)
-			}
+			got := termWords(qr, qr.focus)
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("focus = %q, want %q", got, tt.want)
 			}
@@ -332,10 +329,7 @@ func TestYesNoAsksAboutItsVerb(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.q+" asks about "+join(tt.want), func(t *testing.T) {
 			qr := sn.parseQuery(tt.q, AskOptions{})
-			var got []string
-			for _, k := range qr.predicate {
-				got = append(got, qr.terms[k].lower)
-			}
+			got := termWords(qr, qr.predicate)
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("predicate = %q, want %q", got, tt.want)
 			}
@@ -357,4 +351,13 @@ func TestGoingToIsTheFuture(t *testing.T) {
 			}
 		})
 	}
+}
+
+// termWords returns the lower-case words of the question terms at idx.
+func termWords(qr query, idx []int) []string {
+	var out []string
+	for _, k := range idx {
+		out = append(out, qr.terms[k].lower)
+	}
+	return out
 }
